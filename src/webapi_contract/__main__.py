@@ -1,0 +1,5 @@
+"""`python -m webapi_contract` runs the command line."""
+
+from webapi_contract.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,18 @@
+"""Doc pages -> rows -> endpoint model -> JSON Schemas and OpenAPI; pure functions, stdlib only."""
+
+from webapi_contract.derive.model import Endpoint, Field, Sample, Source
+from webapi_contract.derive.pages import PageError, parse_page, parse_text
+from webapi_contract.derive.profiles import Derivation, derive, parse_pages
+
+__all__ = [
+    "Derivation",
+    "Endpoint",
+    "Field",
+    "PageError",
+    "Sample",
+    "Source",
+    "derive",
+    "parse_page",
+    "parse_pages",
+    "parse_text",
+]

@@ -1,0 +1,33 @@
+"""Generated contract tests: Schemathesis cases from the derived OpenAPI document, run safely."""
+
+from __future__ import annotations
+
+from webapi_contract.generated.loading import load_schema
+from webapi_contract.generated.pool import EntityPool
+from webapi_contract.generated.repro import describe_failure
+from webapi_contract.generated.runner import ShardRun, Tally, shard_seed
+from webapi_contract.generated.stable import independent_of_imports
+from webapi_contract.generated.stateful import linked_machine
+from webapi_contract.generated.variants import Variant, variants
+from webapi_contract.generated.vendor import SUPEROFFICE_CONTACT, EntityApi
+
+__all__ = [
+    "SUPEROFFICE_CONTACT",
+    "EntityApi",
+    "EntityPool",
+    "ShardRun",
+    "Tally",
+    "Variant",
+    "describe_failure",
+    "independent_of_imports",
+    "linked_machine",
+    "load_schema",
+    "shard_seed",
+    "shard_size",
+    "variants",
+]
+
+
+def shard_size(examples: int, shard: int, shards: int) -> int:
+    """This shard's share of examples: the total split as evenly as whole numbers allow."""
+    return examples // shards + (1 if shard < examples % shards else 0)

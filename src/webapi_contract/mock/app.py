@@ -1,0 +1,292 @@
+"""A small ASGI app: case-insensitive routes, auth, body limits, negotiation, one error shape."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+
+from webapi_contract.mock import faults
+from webapi_contract.mock.auth import CHALLENGE, XSRF_HEADER, Authenticator
+from webapi_contract.mock.errors import ApiError, error_body
+from webapi_contract.mock.negotiation import JSON_CONTENT_TYPE, media_type, response_type
+from webapi_contract.mock.shape import Shape
+from webapi_contract.mock.xmlout import to_xml
+
+__all__ = ["MAX_BODY", "Call", "Handler", "MockApp", "Reply", "Route"]
+
+MAX_BODY = 1024 * 1024
+_PROBLEM_404 = "https://tools.ietf.org/html/rfc9110#section-15.5.5"
+_log = logging.getLogger(__name__)
+
+
+@dataclass
+class Reply:
+    """What a handler answers: an entity (or its JSON text) rendered as the client accepts."""
+
+    status: int = 200
+    entity: Any = None
+    json_text: str | None = None
+    shape: Shape | None = None
+    root: str = "Entity"
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class Call:
+    """One request as a handler sees it: path parameters, headers, query, body."""
+
+    def __init__(self, request: Request, params: Mapping[str, str], max_body: int) -> None:
+        self.request = request
+        self.params = params
+        self._max_body = max_body
+
+    def header(self, name: str) -> str | None:
+        """A request header (case-insensitive name)."""
+        return self.request.headers.get(name)
+
+    def query(self, name: str) -> str | None:
+        """A query parameter, its name matched case-insensitively (`$select` = `$SELECT`)."""
+        lowered = name.lower()
+        for key, value in self.request.query_params.multi_items():
+            if key.lower() == lowered:
+                return value
+        return None
+
+    @property
+    def origin(self) -> str:
+        """scheme://host[:port] the client used, for absolute links."""
+        scope = self.request.scope
+        host = self.request.headers.get("host")
+        if not host:
+            server_host, port = scope.get("server") or ("localhost", 80)
+            host = f"{server_host}:{port}"
+        return f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}"
+
+    async def body(self) -> bytes:
+        """The request body; ApiError(413) beyond the size limit."""
+        declared = self.header("content-length")
+        if declared is not None:
+            if not declared.isdigit():
+                raise ApiError.bad_request("Content-Length is not a number")
+            if int(declared) > self._max_body:
+                raise _too_large(self._max_body)
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in self.request.stream():
+            size += len(chunk)
+            if size > self._max_body:
+                raise _too_large(self._max_body)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    async def json(self, accepted: frozenset[str]) -> Any:
+        """The body parsed as JSON; 415 unless its Content-Type is one of `accepted`."""
+        kind = media_type(self.header("content-type"))
+        if faults.active("charset-param-415"):
+            kind = (self.header("content-type") or "").strip().lower()  # the whole header value
+        if kind not in accepted:
+            shown = kind or "no Content-Type"
+            raise ApiError(415, "UnsupportedMediaType", f"{shown} is not accepted here")
+        raw = await self.body()
+        if not raw.strip():
+            raise ApiError.bad_request("the request body is empty", "MalformedBody")
+        try:
+            parsed = json.loads(raw, parse_constant=_no_constants)
+        except (ValueError, RecursionError) as exc:
+            if faults.active("malformed-json-500"):
+                raise RuntimeError(f"unhandled deserializer error: {exc}") from exc
+            raise ApiError.bad_request(f"malformed JSON: {exc}", "MalformedBody") from exc
+        problem = unstorable(parsed)
+        if problem:
+            raise ApiError.bad_request(problem, "MalformedBody")
+        return parsed
+
+
+# Deeper bodies are refused: patching and merging copy values recursively, and no ContactEntity
+# property nests anywhere near this deep.
+MAX_DEPTH = 64
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def unstorable(value: Any) -> str | None:
+    """Why a parsed JSON body cannot be taken as entity data (None when it can).
+
+    Nesting deeper than MAX_DEPTH, and lone UTF-16 surrogates (`"\\ud800"` is valid JSON but no
+    valid text, so it could be neither stored as UTF-8 nor written as XML), are refused.
+    Iterative, so a body just under the parser's recursion limit cannot overflow this check.
+    """
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return "a string holds a lone UTF-16 surrogate, which is not valid text"
+            continue
+        if not isinstance(item, dict | list):
+            continue
+        if depth > MAX_DEPTH:
+            return f"the body nests deeper than {MAX_DEPTH} levels"
+        if isinstance(item, dict):
+            stack.extend((key, depth) for key in item)
+            stack.extend((member, depth + 1) for member in item.values())
+        else:
+            stack.extend((member, depth + 1) for member in item)
+    return None
+
+
+Handler = Callable[[Call], Awaitable[Reply]]
+
+
+@dataclass
+class Route:
+    """A path template below the prefix, e.g. `Contact/(?P<id>[^/]+)`, matched ignoring case."""
+
+    template: str
+    methods: dict[str, Handler]
+    pattern: re.Pattern[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.pattern = re.compile(f"/{self.template}/?", re.IGNORECASE)
+
+
+class MockApp:
+    """ASGI app dispatching authenticated requests below a prefix to vendor handlers."""
+
+    def __init__(
+        self,
+        routes: list[Route],
+        auth: Authenticator,
+        prefix: str,
+        max_body: int = MAX_BODY,
+        fault: str | None = None,
+    ) -> None:
+        self.routes = routes
+        self.auth = auth
+        self.prefix = "/" + prefix.strip("/") if prefix.strip("/") else ""
+        self.max_body = max_body
+        self.fault = faults.require(fault)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await _lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        request = Request(scope, receive)
+        with faults.switched_on(self.fault):
+            response = await self._respond(request)
+        await response(scope, receive, send)
+
+    async def _respond(self, request: Request) -> Response:
+        try:
+            cookies = self._authenticate(request)
+        except ApiError as exc:
+            return _error(exc)
+        try:
+            handler, params = self._route(request)
+            reply = await handler(Call(request, params, self.max_body))
+            response = _render(reply, request.headers.get("accept"))
+        except ApiError as exc:
+            response = _error(exc)
+        except Exception:
+            _log.exception("mock handler failed")
+            response = _error(ApiError(500, "InternalError", "the mock failed; see its log"))
+        for cookie in cookies:
+            response.raw_headers.append((b"set-cookie", cookie.encode()))
+        return response
+
+    def _authenticate(self, request: Request) -> list[str]:
+        headers = request.headers
+        authorization = headers.get("authorization")
+        if authorization is not None:
+            if not self.auth.authorization_ok(authorization):
+                raise _unauthorized("the credentials are not valid")
+            cookies = request.cookies
+            return [] if self.auth.has_session(cookies) else self.auth.new_session_cookies()
+        if self.auth.session_ok(request.cookies, headers.get(XSRF_HEADER)):
+            return []
+        if faults.active("anonymous-get-allowed") and request.method == "GET":
+            return []
+        raise _unauthorized("Authorization, or a session cookie with X-XSRF-TOKEN, is required")
+
+    def _route(self, request: Request) -> tuple[Handler, dict[str, str]]:
+        path: str = request.scope["path"]
+        if self.prefix:
+            if path[: len(self.prefix)].lower() != self.prefix.lower():
+                raise _not_found(path)
+            path = path[len(self.prefix) :]
+        for route in self.routes:
+            match = route.pattern.fullmatch(path)
+            if match is None:
+                continue
+            handler = route.methods.get(request.method.upper())
+            if handler is None:
+                allowed = ", ".join(sorted(route.methods))
+                raise ApiError(
+                    405,
+                    "MethodNotAllowed",
+                    f"{request.method} is not allowed here",
+                    {"Allow": allowed},
+                )
+            return handler, match.groupdict()
+        raise _not_found(request.scope["path"])
+
+
+def _render(reply: Reply, accept: str | None) -> Response:
+    headers = reply.headers
+    if reply.status in (204, 304):
+        return Response(status_code=reply.status, headers=headers)
+    xml_type = None if faults.active("xml-accept-ignored") else response_type(accept)
+    if faults.active("text-json-406") and media_type(accept) == "text/json":
+        raise ApiError(406, "NotAcceptable", "text/json is not an available representation")
+    if xml_type is not None:
+        entity = reply.entity if reply.entity is not None else json.loads(reply.json_text or "null")
+        content = to_xml(entity, reply.shape, reply.root) if entity is not None else b""
+        media = f"{xml_type}; charset=utf-8"
+    else:
+        text = reply.json_text if reply.json_text is not None else json.dumps(reply.entity)
+        content, media = text.encode(), JSON_CONTENT_TYPE
+        if faults.active("json-as-text-plain"):
+            media = "text/plain; charset=utf-8"
+    return Response(content, status_code=reply.status, headers=headers, media_type=media)
+
+
+def _error(exc: ApiError) -> Response:
+    if exc.status == 404 and faults.active("404-wrong-error-body"):
+        problem = {"type": _PROBLEM_404, "title": "Not Found", "status": 404}
+        return Response(json.dumps(problem), 404, media_type="application/problem+json")
+    body = error_body(exc.error_type, exc.message)
+    return Response(body, exc.status, headers=exc.headers, media_type=JSON_CONTENT_TYPE)
+
+
+def _unauthorized(message: str) -> ApiError:
+    return ApiError(401, "Unauthorized", message, {"WWW-Authenticate": CHALLENGE})
+
+
+def _not_found(path: str) -> ApiError:
+    return ApiError(404, "RouteNotFound", f"no route {path}")
+
+
+def _too_large(limit: int) -> ApiError:
+    return ApiError(413, "PayloadTooLarge", f"the request body exceeds {limit} bytes")
+
+
+def _no_constants(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+async def _lifespan(receive: Receive, send: Send) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return

@@ -1,0 +1,101 @@
+"""What the derived contract says about one entity: its properties, defaults and validity."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+
+from webapi_contract import schemastore
+from webapi_contract.mock.errors import ApiError
+from webapi_contract.mock.shape import Shape, shape_of
+
+__all__ = ["EntityContract"]
+
+_MESSAGE_LIMIT = 300
+
+
+class EntityContract:
+    """One entity schema from `schemas/`, read once; validators are built once and cached."""
+
+    def __init__(self, name: str, with_links: str | None = None) -> None:
+        self.name = name
+        self.shape: Shape = shape_of(name)
+        self.links_shape: Shape = shape_of(with_links) if with_links else self.shape
+        self._validator = schemastore.validator(name)
+        self._members: dict[str, Draft202012Validator] = {}
+
+    def defaults(self) -> dict[str, Any]:
+        """An entity nobody has filled in: every property present, arrays and maps empty."""
+        return {key: shape.default() for key, shape in self.shape.props.items()}
+
+    def complete(self, entity: dict[str, Any]) -> None:
+        """Put back, as their default, top-level properties a patch removed."""
+        for key, shape in self.shape.props.items():
+            if key not in entity:
+                entity[key] = shape.default()
+
+    def canonical(self, body: dict[str, Any]) -> dict[str, Any]:
+        """body with carrier member names spelled as the schema spells them.
+
+        Raises ApiError(400) for a member the entity or one of its carriers does not have.
+        """
+        canonical: dict[str, Any] = _canonical(body, self.shape, "")
+        return canonical
+
+    def validate(self, entity: dict[str, Any], members: set[str] | None = None) -> None:
+        """Raise ApiError(400) unless entity (or only its `members`) fits the schema."""
+        if members is None:
+            _raise_first(self._validator, entity, "")
+            return
+        properties = schemastore.load(self.name).get("properties", {})
+        if not members <= properties.keys():
+            _raise_first(self._validator, entity, "")  # members the schema keeps elsewhere
+            return
+        for key in members:
+            _raise_first(self._member(key), entity.get(key), f"{key}")
+
+    def _member(self, key: str) -> Draft202012Validator:
+        validator = self._members.get(key)
+        if validator is None:
+            # The member's own subschema, given the entity's $id so its relative $refs resolve;
+            # cheaper per call than a {"$ref": "…#/properties/…"} wrapper.
+            entity = schemastore.load(self.name)
+            member = {**entity["properties"][key], "$id": schemastore.schema_uri(self.name)}
+            validator = Draft202012Validator(
+                member,
+                registry=schemastore.registry(),
+                format_checker=Draft202012Validator.FORMAT_CHECKER,
+            )
+            self._members[key] = validator
+        return validator
+
+
+def _raise_first(validator: Draft202012Validator, instance: Any, prefix: str) -> None:
+    error = best_match(validator.iter_errors(instance))
+    if error is None:
+        return
+    where = "/".join([prefix, *(str(p) for p in error.absolute_path)]).strip("/") or "entity"
+    message = error.message
+    if len(message) > _MESSAGE_LIMIT:
+        message = f"{message[:_MESSAGE_LIMIT]}…"
+    raise ApiError.bad_request(f"{where}: {message}", "ValidationError")
+
+
+def _canonical(value: Any, shape: Shape | None, where: str) -> Any:
+    if shape is None:
+        return value
+    if shape.kind == "carrier" and isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for raw, member in value.items():
+            key = shape.key(raw)
+            if key is None:
+                raise ApiError.bad_request(f"unknown property {where}{raw}", "InvalidProperty")
+            out[key] = _canonical(member, shape.props[key], f"{where}{key}/")
+        return out
+    if shape.kind == "array" and isinstance(value, list):
+        return [_canonical(item, shape.items, f"{where}{n}/") for n, item in enumerate(value)]
+    if shape.kind == "map" and isinstance(value, dict):
+        return {k: _canonical(v, shape.values, f"{where}{k}/") for k, v in value.items()}
+    return value

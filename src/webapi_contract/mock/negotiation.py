@@ -1,0 +1,68 @@
+"""Media types: which representation a client accepts, and what a request body claims to be."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+__all__ = [
+    "JSON_CONTENT_TYPE",
+    "JSON_PATCH",
+    "MERGE_PATCH",
+    "REQUEST_JSON_TYPES",
+    "XML_TYPES",
+    "media_type",
+    "response_type",
+]
+
+JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+JSON_PATCH = "application/json-patch+json"
+MERGE_PATCH = "application/merge-patch+json"
+REQUEST_JSON_TYPES = frozenset({"application/json", "text/json", JSON_PATCH, MERGE_PATCH})
+XML_TYPES = ("application/xml", "text/xml")
+_JSON_TYPES = ("application/json", "text/json", JSON_PATCH, MERGE_PATCH)
+_WILDCARDS = ("*/*", "application/*", "text/*")
+
+
+def media_type(content_type: str | None) -> str:
+    """The bare, lower-case media type of a Content-Type value ('' when absent)."""
+    if not content_type:
+        return ""
+    return content_type.split(";", 1)[0].strip().lower()
+
+
+@lru_cache(maxsize=256)
+def response_type(accept: str | None) -> str | None:
+    """The XML media type to answer with, or None for JSON (the default, also for the unknown).
+
+    The highest-quality supported range wins; among equals, earlier wins. Unsupported types fall
+    back to JSON rather than 406, as most ASP.NET services do.
+    """
+    if not accept:
+        return None
+    best: tuple[float, int, str | None] = (0.0, 0, None)
+    for position, part in enumerate(accept.split(",")):
+        kind, *params = (p.strip() for p in part.split(";"))
+        kind = kind.lower()
+        quality = _quality(params)
+        if quality <= 0:
+            continue
+        if kind in XML_TYPES:
+            choice: str | None = kind
+        elif kind in _JSON_TYPES or kind in _WILDCARDS:
+            choice = None
+        else:
+            continue
+        if quality > best[0]:
+            best = (quality, position, choice)
+    return best[2]
+
+
+def _quality(params: list[str]) -> float:
+    for param in params:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "q":
+            try:
+                return float(value)
+            except ValueError:
+                return 0.0
+    return 1.0

@@ -1,0 +1,166 @@
+"""The reference mock as a server: uvicorn in a background thread over one SQLite file."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import tempfile
+import threading
+import time
+from pathlib import Path
+from types import TracebackType
+
+import uvicorn
+
+from webapi_contract.mock import faults
+from webapi_contract.mock.app import MockApp
+from webapi_contract.mock.auth import Authenticator, MockCredentials
+from webapi_contract.mock.storage import Store
+from webapi_contract.mock.superoffice import ContactService, contact_routes
+from webapi_contract.mock.superoffice_seed import seed_contacts
+
+__all__ = ["KNOWN_FAULTS", "MockServer"]
+
+# The names of the faults a mock can be started with (see mock/faults.py).
+KNOWN_FAULTS: tuple[str, ...] = tuple(faults.FAULTS)
+_START_TIMEOUT = 15.0
+
+
+class MockServer:
+    """The SuperOffice Contact mock on host:port (0 = a free port), run in-process.
+
+    `fault` switches on one contract violation (a name in mock/faults.py); ValueError if unknown.
+    """
+
+    def __init__(
+        self,
+        db_path: Path | None = None,
+        prefix: str = "/api/v1",
+        seed: bool = False,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        credentials: MockCredentials | None = None,
+        fault: str | None = None,
+    ) -> None:
+        faults.require(fault)
+        self.db_path = Path(db_path) if db_path is not None else None
+        self.prefix = "/" + prefix.strip("/") if prefix.strip("/") else ""
+        self.seed = seed
+        self.host = host
+        self.port = port
+        self.credentials = credentials or MockCredentials.generate()
+        self.fault = fault
+        self.database: Path | None = None
+        self._temp: Path | None = None
+        self._store: Store | None = None
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        """The API root, e.g. http://127.0.0.1:54321/api/v1."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}{self.prefix}"
+
+    def start(self) -> MockServer:
+        """Listen, serve in a background thread, and return once connections are accepted.
+
+        Raises OSError when the address cannot be bound (e.g. the port is in use).
+        """
+        sock = _bind(self.host, self.port)
+        self.port = sock.getsockname()[1]
+        try:
+            self.database = self._database()
+            self._store = Store(self.database)
+            service = ContactService(self._store)
+            if self.seed and self._store.count() == 0:
+                for body in seed_contacts():
+                    service.save(body)
+            app = MockApp(
+                contact_routes(service, self.prefix),
+                Authenticator(self.credentials),
+                self.prefix,
+                fault=self.fault,
+            )
+            config = uvicorn.Config(
+                app,
+                log_level="warning",
+                access_log=False,
+                lifespan="off",
+                proxy_headers=False,
+                server_header=False,
+                timeout_keep_alive=30,
+            )
+            self._server = uvicorn.Server(config)
+            self._thread = threading.Thread(
+                target=self._server.run, kwargs={"sockets": [sock]}, name="webapi-mock", daemon=True
+            )
+            self._thread.start()
+            self._wait_started()
+        except BaseException:
+            sock.close()
+            self.stop()
+            raise
+        return self
+
+    def _database(self) -> Path:
+        if self.db_path is not None:
+            return self.db_path
+        self._temp = Path(tempfile.mkdtemp(prefix="webapi-mock-"))
+        return self._temp / "mock.sqlite3"
+
+    def _wait_started(self) -> None:
+        assert self._server is not None
+        assert self._thread is not None
+        deadline = time.monotonic() + _START_TIMEOUT
+        while not self._server.started:
+            if not self._thread.is_alive():
+                raise RuntimeError("the mock server thread exited during startup")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the mock server did not start within {_START_TIMEOUT:g} s")
+            time.sleep(0.005)
+
+    def wait(self) -> None:
+        """Block until the server stops (for `serve`; Ctrl-C raises KeyboardInterrupt here)."""
+        # Sleep rather than join: a join interrupted by Ctrl-C can leave the thread looking
+        # stopped while it still runs, and stop() would then not wait for it.
+        while self._thread is not None and self._thread.is_alive():
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        """Stop serving, close the database, and remove it when it was a temporary one."""
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(10)
+        self._server = self._thread = None
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+        if self._temp is not None:
+            shutil.rmtree(self._temp, ignore_errors=True)
+            self._temp = None
+
+    def __enter__(self) -> MockServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock

@@ -1,0 +1,326 @@
+"""The conformance matrix: every clause with its verdict, built from the test reports of a run.
+
+`Collector` takes the outcome of each test phase (on the xdist controller, from the reports the
+workers send back) and `Collector.build` turns them into the plain data of `conformance.json`:
+clauses grouped by area, each citing its doc file and line, failures with expected vs received,
+the generated tests and their case counts, the target and timing of the run.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "FORMAT",
+    "CaseOutcome",
+    "Collector",
+    "could_not_run",
+    "now_iso",
+    "read_json",
+    "write_json",
+]
+
+FORMAT = "webapi-contract/conformance/1"
+MESSAGE_LIMIT = 4000
+# user_properties the plugin records for a clause test (also visible in junit.xml).
+CLAUSE_PROPERTIES = {
+    "clause": "title",
+    "clause_area": "area",
+    "clause_doc": "doc",
+    "clause_quote": "quote",
+    "clause_url": "url",
+    "clause_expected": "expected",
+    "clause_received": "received",
+}
+
+
+def now_iso() -> str:
+    """The current UTC time, to the second, ISO 8601."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _shorten(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} chars)"
+
+
+@dataclass
+class CaseOutcome:
+    """One test item (one case of a clause, a generated shard, or another test)."""
+
+    nodeid: str
+    outcome: str = "passed"
+    phase: str = "call"
+    duration: float = 0.0
+    message: str | None = None
+    properties: dict[str, Any] = field(default_factory=dict)
+    generated: bool = False
+
+    @property
+    def clause_id(self) -> str:
+        """The test function the case belongs to (parameters dropped): the clause's id."""
+        return self.nodeid.split("[", 1)[0]
+
+    @property
+    def clause(self) -> dict[str, Any] | None:
+        """The clause metadata the plugin recorded, or None for a test that is no clause."""
+        if "clause" not in self.properties:
+            return None
+        return {key: self.properties.get(prop) for prop, key in CLAUSE_PROPERTIES.items()}
+
+
+class Collector:
+    """Outcomes of the test phases of one run, merged per test item."""
+
+    def __init__(self) -> None:
+        self.cases: dict[str, CaseOutcome] = {}
+
+    def add(
+        self,
+        nodeid: str,
+        when: str,
+        outcome: str,
+        *,
+        duration: float = 0.0,
+        message: str | None = None,
+        properties: Iterable[tuple[str, Any]] = (),
+        generated: bool = False,
+    ) -> None:
+        """Merge one phase (setup/call/teardown) of a test: a failure anywhere fails it."""
+        case = self.cases.get(nodeid)
+        if case is None:
+            case = self.cases[nodeid] = CaseOutcome(nodeid, outcome="", generated=generated)
+        case.generated = case.generated or generated
+        case.duration += duration
+        case.properties.update({str(k): v for k, v in properties})
+        if outcome == "failed" and case.outcome != "failed":
+            case.outcome, case.phase = "failed", when
+            case.message = _shorten(message) if message else None
+        elif outcome == "skipped" and case.outcome in ("", "passed"):
+            case.outcome, case.phase = "skipped", when
+            case.message = _shorten(message) if message else None
+        elif outcome == "passed" and when == "call" and case.outcome == "":
+            case.outcome = "passed"
+
+    def build(
+        self,
+        *,
+        target: Mapping[str, Any],
+        started: str,
+        duration: float,
+        exit_status: int,
+        readonly: bool = False,
+    ) -> dict[str, Any]:
+        """The data of conformance.json."""
+        cases = [c for c in self.cases.values() if c.outcome]
+        clauses = _clauses([c for c in cases if c.clause is not None])
+        generated = _generated([c for c in cases if c.clause is None and c.generated])
+        others = [
+            _case(c)
+            for c in sorted(cases, key=lambda c: c.nodeid)
+            if c.clause is None and not c.generated
+        ]
+        areas: dict[str, Counter[str]] = {}
+        for entry in clauses:
+            areas.setdefault(entry["area"], Counter())[entry["verdict"]] += 1
+        verdicts = Counter(entry["verdict"] for entry in clauses)
+        tests = Counter(c.outcome for c in cases)
+        return {
+            "format": FORMAT,
+            "status": (
+                "failed"
+                if verdicts["failed"] or tests["failed"]
+                else ("passed" if tests["passed"] else "nothing run")
+            ),
+            "started": started,
+            "finished": now_iso(),
+            "duration_s": round(duration, 2),
+            "target": dict(target),
+            "readonly": readonly,
+            "exit_status": exit_status,
+            "totals": {
+                "clauses": len(clauses),
+                "passed": verdicts["passed"],
+                "failed": verdicts["failed"],
+                "skipped": verdicts["skipped"],
+                "tests": len(cases),
+                "tests_passed": tests["passed"],
+                "tests_failed": tests["failed"],
+                "tests_skipped": tests["skipped"],
+                "generated_tests": generated["tests"],
+                "generated_cases": generated["cases"],
+            },
+            "areas": {
+                area: {v: counts[v] for v in ("passed", "failed", "skipped")}
+                for area, counts in sorted(areas.items())
+            },
+            "clauses": clauses,
+            "generated": generated,
+            "other_tests": others,
+        }
+
+
+def _case(case: CaseOutcome) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "id": case.nodeid,
+        "outcome": case.outcome,
+        "duration_s": round(case.duration, 3),
+    }
+    if case.outcome != "passed":
+        entry["phase"] = case.phase
+        entry["message"] = case.message
+    clause = case.clause or {}
+    if clause.get("expected") is not None or clause.get("received") is not None:
+        entry["expected"] = clause.get("expected")
+        entry["received"] = clause.get("received")
+    return entry
+
+
+def _verdict(outcomes: Iterable[str]) -> str:
+    seen = set(outcomes)
+    if "failed" in seen:
+        return "failed"
+    return "passed" if "passed" in seen else "skipped"
+
+
+def _split_doc(doc: str | None) -> tuple[str, int | None]:
+    text = doc or ""
+    file, _, line = text.rpartition(":")
+    if file and line.isdigit():
+        return file, int(line)
+    return text, None
+
+
+def _clauses(cases: list[CaseOutcome]) -> list[dict[str, Any]]:
+    grouped: dict[str, list[CaseOutcome]] = {}
+    for case in cases:
+        grouped.setdefault(case.clause_id, []).append(case)
+    found = []
+    for clause_id, members in grouped.items():
+        meta = members[0].clause or {}
+        file, line = _split_doc(meta.get("doc"))
+        counts = Counter(c.outcome for c in members)
+        found.append(
+            {
+                "id": clause_id,
+                "title": meta.get("title") or clause_id,
+                "area": meta.get("area") or "other",
+                "doc": {
+                    "file": file,
+                    "line": line,
+                    "quote": meta.get("quote"),
+                    "url": meta.get("url"),
+                },
+                "verdict": _verdict(counts.elements()),
+                "cases": {v: counts[v] for v in ("passed", "failed", "skipped")},
+                "results": [_case(c) for c in sorted(members, key=lambda c: c.nodeid)],
+            }
+        )
+    return sorted(found, key=lambda c: (c["area"], c["title"], c["id"]))
+
+
+def _generated(cases: list[CaseOutcome]) -> dict[str, Any]:
+    statuses: Counter[str] = Counter()
+    items = []
+    for case in sorted(cases, key=lambda c: c.nodeid):
+        counts = _statuses(case.properties.get("generated_statuses"))
+        statuses.update(counts)
+        entry = _case(case)
+        entry["cases"] = sum(counts.values())
+        entry["statuses"] = dict(sorted(counts.items()))
+        items.append(entry)
+    outcomes = Counter(c.outcome for c in cases)
+    return {
+        "tests": len(cases),
+        "passed": outcomes["passed"],
+        "failed": outcomes["failed"],
+        "skipped": outcomes["skipped"],
+        "cases": sum(statuses.values()),
+        "statuses": dict(sorted(statuses.items())),
+        "items": items,
+    }
+
+
+def _statuses(value: Any) -> Counter[str]:
+    """generated_statuses as recorded: a dict, or its repr when it went through a text format."""
+    if isinstance(value, str):
+        try:
+            value = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            return Counter()
+    if not isinstance(value, Mapping):
+        return Counter()
+    counts: Counter[str] = Counter()
+    for status, count in value.items():
+        try:
+            counts[str(status)] += int(count)
+        except (TypeError, ValueError):
+            continue
+    return counts
+
+
+def could_not_run(*, target: Mapping[str, Any], started: str, problem: str) -> dict[str, Any]:
+    """The data of conformance.json for a run that could not start."""
+    return {
+        "format": FORMAT,
+        "status": "could not run",
+        "problem": problem,
+        "started": started,
+        "finished": now_iso(),
+        "duration_s": 0.0,
+        "target": dict(target),
+        "readonly": False,
+        "exit_status": 4,
+        "totals": {
+            "clauses": 0,
+            "passed": 0,
+            "failed": 0,
+            "skipped": 0,
+            "tests": 0,
+            "tests_passed": 0,
+            "tests_failed": 0,
+            "tests_skipped": 0,
+            "generated_tests": 0,
+            "generated_cases": 0,
+        },
+        "areas": {},
+        "clauses": [],
+        "generated": {
+            "tests": 0,
+            "passed": 0,
+            "failed": 0,
+            "skipped": 0,
+            "cases": 0,
+            "statuses": {},
+            "items": [],
+        },
+        "other_tests": [],
+    }
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write JSON atomically (a reader never sees half a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(data, out, indent=2, ensure_ascii=False)
+            out.write("\n")
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def read_json(path: Path) -> Any:
+    """The JSON in path."""
+    return json.loads(path.read_text(encoding="utf-8"))

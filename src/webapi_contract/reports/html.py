@@ -1,0 +1,371 @@
+"""conformance.html: one self-contained page (inline CSS, inline SVG, no script, no external asset).
+
+It shows the verdict of the run, the trend of passed/failed clauses over the runs in
+history.jsonl as a chart, and the matrix clause x verdict, each clause citing its doc line and,
+when it failed, what was expected and what was received. Every piece of text is escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from html import escape
+from typing import Any
+
+from webapi_contract.reports.history import failing_since
+
+__all__ = ["render", "trend_svg"]
+
+TREND_CELLS = 20
+_COLOURS = {"passed": "#2e7d32", "failed": "#c62828", "skipped": "#9e9e9e", "none": "#e0e0e0"}
+
+_CSS = """
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#212121;
+background:#fafafa}
+main{max-width:1200px;margin:0 auto;padding:16px 24px 48px}
+h1{font-size:22px;margin:8px 0 4px}h2{font-size:17px;margin:28px 0 8px}
+.banner{padding:10px 14px;border-radius:6px;font-weight:600;margin:12px 0;color:#fff}
+.banner.passed{background:#2e7d32}.banner.failed{background:#c62828}
+.banner.could-not-run{background:#5d4037}
+dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:8px 0}
+dl.facts dt{color:#616161}dl.facts dd{margin:0;word-break:break-all}
+table{border-collapse:collapse;width:100%;background:#fff}
+th,td{border-bottom:1px solid #e0e0e0;padding:5px 8px;text-align:left;vertical-align:top}
+th{background:#f0f0f0;font-weight:600;position:sticky;top:0}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;width:4.5em}
+td.hit{font-weight:700}
+.verdict{display:inline-block;min-width:4.5em;text-align:center;border-radius:4px;color:#fff;
+padding:0 6px;font-size:12px;font-weight:600;text-transform:uppercase}
+.verdict.passed{background:#2e7d32}.verdict.failed{background:#c62828}
+.verdict.skipped{background:#9e9e9e}
+tr.verdict-failed>td{background:#fff5f5}
+tr.failure>td{background:#fff5f5;border-bottom:2px solid #c62828}
+pre{white-space:pre-wrap;word-break:break-word;margin:4px 0;padding:6px 8px;background:#f5f5f5;
+border-radius:4px;font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+pre.expected{border-left:4px solid #2e7d32}pre.received{border-left:4px solid #c62828}
+.doc{font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+.quote{color:#616161;font-size:12px}
+.trend{display:flex;gap:2px}
+.trend span{display:inline-block;width:8px;height:14px;border-radius:2px}
+.since{color:#c62828;font-size:12px}
+.chart{background:#fff;border:1px solid #e0e0e0;border-radius:6px;padding:8px}
+.legend span{display:inline-block;margin-right:14px}
+.legend i{display:inline-block;width:10px;height:10px;margin-right:4px;border-radius:2px}
+footer{margin-top:32px;color:#757575;font-size:12px}
+"""
+
+
+def _e(value: Any) -> str:
+    return escape("" if value is None else str(value), quote=True)
+
+
+def _seconds(value: Any) -> str:
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        return "—"
+    return f"{seconds:.1f} s" if seconds < 120 else f"{seconds / 60:.1f} min"
+
+
+def _short_time(value: Any) -> str:
+    text = str(value or "")
+    return text.replace("T", " ").replace("Z", "")[:16]
+
+
+def trend_svg(runs: Sequence[Mapping[str, Any]], width: int = 760, height: int = 220) -> str:
+    """A stacked bar chart of passed/failed/skipped clauses per run (inline SVG)."""
+    left, right, top, bottom = 44, 12, 12, 34
+    plot_w, plot_h = width - left - right, height - top - bottom
+    count = max(len(runs), 1)
+    peak = max(
+        [int(r.get("passed", 0)) + int(r.get("failed", 0)) + int(r.get("skipped", 0)) for r in runs]
+        + [1]
+    )
+    slot = plot_w / count
+    bar = max(min(slot * 0.72, 36.0), 1.5)
+    label = f"Clauses passed and failed over the last {len(runs)} run(s)"
+    parts = [
+        f'<svg id="trend-chart" xmlns="http://www.w3.org/2000/svg" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="{_e(label)}" '
+        'style="width:100%;height:auto;max-height:320px">',
+        f"<title>{_e(label)}</title>",
+    ]
+    for fraction in (0.0, 0.5, 1.0):
+        y = top + plot_h - fraction * plot_h
+        parts.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" '
+            'stroke="#e0e0e0" stroke-width="1"/>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end" '
+            f'fill="#616161">{round(peak * fraction)}</text>'
+        )
+    for index, run in enumerate(runs):
+        x = left + index * slot + (slot - bar) / 2
+        passed, failed = int(run.get("passed", 0)), int(run.get("failed", 0))
+        skipped = int(run.get("skipped", 0))
+        status = str(run.get("status") or "")
+        tip = (
+            f"{_short_time(run.get('time'))} UTC — {status or 'run'}: {passed} passed, "
+            f"{failed} failed, {skipped} skipped"
+        )
+        parts.append(f'<g class="run" data-run="{index}"><title>{_e(tip)}</title>')
+        base: float = top + plot_h
+        if passed + failed + skipped == 0:
+            parts.append(
+                f'<rect class="bar-norun" x="{x:.1f}" y="{base - 4:.1f}" width="{bar:.1f}" '
+                f'height="4" fill="#5d4037"/>'
+            )
+        for name, value in (("passed", passed), ("failed", failed), ("skipped", skipped)):
+            if value <= 0:
+                continue
+            h = value / peak * plot_h
+            base -= h
+            parts.append(
+                f'<rect class="bar-{name}" x="{x:.1f}" y="{base:.1f}" width="{bar:.1f}" '
+                f'height="{h:.1f}" fill="{_COLOURS[name]}"/>'
+            )
+        parts.append("</g>")
+    if runs:
+        first, last = _short_time(runs[0].get("time")), _short_time(runs[-1].get("time"))
+        parts.append(
+            f'<text x="{left}" y="{height - 10}" font-size="11" fill="#616161">{_e(first)}</text>'
+            f'<text x="{width - right}" y="{height - 10}" font-size="11" text-anchor="end" '
+            f'fill="#616161">{_e(last)} (this run)</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _trend_cells(runs: Sequence[Mapping[str, Any]], clause_id: str) -> str:
+    cells = []
+    for run in runs[-TREND_CELLS:]:
+        verdict = run.get("clauses", {}).get(clause_id) or "none"
+        colour = _COLOURS.get(verdict, _COLOURS["none"])
+        tip = f"{_short_time(run.get('time'))}: {verdict if verdict != 'none' else 'not run'}"
+        cells.append(
+            f'<span class="t-{_e(verdict)}" style="background:{colour}" title="{_e(tip)}"></span>'
+        )
+    return f'<div class="trend">{"".join(cells)}</div>'
+
+
+def _doc_cell(doc: Mapping[str, Any]) -> str:
+    where = _e(f"{doc.get('file')}:{doc.get('line')}" if doc.get("line") else doc.get("file"))
+    url = doc.get("url")
+    cite = f'<a href="{_e(url)}">{where}</a>' if url else where
+    quote = doc.get("quote")
+    shown = f'<div class="quote">“{_e(quote)}”</div>' if quote else ""
+    return f'<span class="doc">{cite}</span>{shown}'
+
+
+def _failure_detail(result: Mapping[str, Any]) -> str:
+    parts = [f"<div><strong>{_e(result.get('id'))}</strong>"]
+    if result.get("phase") and result.get("phase") != "call":
+        parts.append(f" (in {_e(result.get('phase'))})")
+    parts.append("</div>")
+    if result.get("expected") is not None or result.get("received") is not None:
+        parts.append(
+            '<div class="exp-rec">Expected:<pre class="expected">'
+            f'{_e(result.get("expected"))}</pre>Received:<pre class="received">'
+            f"{_e(result.get('received'))}</pre></div>"
+        )
+    if result.get("message"):
+        parts.append(
+            "<details><summary>Full failure message</summary>"
+            f'<pre class="message">{_e(result.get("message"))}</pre></details>'
+        )
+    return "".join(parts)
+
+
+def _matrix(data: Mapping[str, Any], runs: Sequence[Mapping[str, Any]]) -> str:
+    head = (
+        '<table id="matrix"><thead><tr><th>Area</th><th>Clause</th><th>Doc line</th>'
+        '<th class="num">passed</th><th class="num">failed</th><th class="num">skipped</th>'
+        f"<th>Verdict</th><th>Last {TREND_CELLS} runs</th></tr></thead><tbody>"
+    )
+    rows = [head]
+    for clause in data.get("clauses", []):
+        verdict = clause.get("verdict", "skipped")
+        cases = clause.get("cases", {})
+        counts = "".join(
+            f'<td class="num{" hit" if name == verdict else ""}">{int(cases.get(name, 0))}</td>'
+            for name in ("passed", "failed", "skipped")
+        )
+        since_note = ""
+        if verdict == "failed":
+            since, streak = failing_since(runs, clause["id"])
+            if streak > 1:
+                since_note = (
+                    f'<div class="since">failing since {_e(_short_time(since))} UTC '
+                    f"({streak} runs)</div>"
+                )
+            else:
+                since_note = '<div class="since">new failure in this run</div>'
+        rows.append(
+            f'<tr class="clause verdict-{_e(verdict)}" data-clause-id="{_e(clause["id"])}" '
+            f'data-verdict="{_e(verdict)}"><td>{_e(clause.get("area"))}</td>'
+            f"<td>{_e(clause.get('title'))}{since_note}</td><td>{_doc_cell(clause.get('doc', {}))}"
+            f'</td>{counts}<td><span class="verdict {_e(verdict)}">{_e(verdict)}</span></td>'
+            f"<td>{_trend_cells(runs, clause['id'])}</td></tr>"
+        )
+        if verdict == "failed":
+            failed = [r for r in clause.get("results", []) if r.get("outcome") == "failed"]
+            detail = "".join(_failure_detail(r) for r in failed)
+            rows.append(f'<tr class="failure"><td></td><td colspan="7">{detail}</td></tr>')
+    if not data.get("clauses"):
+        rows.append('<tr><td colspan="8">No clause was judged in this run.</td></tr>')
+    rows.append("</tbody></table>")
+    return "".join(rows)
+
+
+def _areas(data: Mapping[str, Any]) -> str:
+    rows = [
+        '<table id="areas"><thead><tr><th>Area</th><th class="num">passed</th>'
+        '<th class="num">failed</th><th class="num">skipped</th></tr></thead><tbody>'
+    ]
+    for area, counts in data.get("areas", {}).items():
+        rows.append(
+            f'<tr data-area="{_e(area)}"><td>{_e(area)}</td>'
+            + "".join(
+                f'<td class="num">{int(counts.get(n, 0))}</td>'
+                for n in ("passed", "failed", "skipped")
+            )
+            + "</tr>"
+        )
+    rows.append("</tbody></table>")
+    return "".join(rows)
+
+
+def _generated(data: Mapping[str, Any]) -> str:
+    generated = data.get("generated", {})
+    if not generated.get("tests"):
+        return ""
+    statuses = ", ".join(f"{k}: {v}" for k, v in generated.get("statuses", {}).items())
+    rows = [
+        "<h2>Generated tests</h2>",
+        f"<p>{int(generated.get('cases', 0))} generated requests in "
+        f"{int(generated.get('tests', 0))} tests ({int(generated.get('passed', 0))} passed, "
+        f"{int(generated.get('failed', 0))} failed, {int(generated.get('skipped', 0))} skipped)"
+        f"{'; statuses ' + _e(statuses) if statuses else ''}.</p>",
+        '<table id="generated"><thead><tr><th>Test</th><th>Outcome</th>'
+        '<th class="num">cases</th><th>Statuses</th></tr></thead><tbody>',
+    ]
+    for item in generated.get("items", []):
+        outcome = item.get("outcome", "")
+        shown = ", ".join(f"{k}: {v}" for k, v in item.get("statuses", {}).items())
+        detail = ""
+        if outcome == "failed" and item.get("message"):
+            detail = (
+                f'<details><summary>failure</summary><pre class="message">'
+                f"{_e(item.get('message'))}</pre></details>"
+            )
+        rows.append(
+            f'<tr data-verdict="{_e(outcome)}"><td>{_e(item.get("id"))}{detail}</td>'
+            f'<td><span class="verdict {_e(outcome)}">{_e(outcome)}</span></td>'
+            f'<td class="num">{int(item.get("cases", 0))}</td><td>{_e(shown)}</td></tr>'
+        )
+    rows.append("</tbody></table>")
+    return "".join(rows)
+
+
+def _others(data: Mapping[str, Any]) -> str:
+    others = data.get("other_tests", [])
+    if not others:
+        return ""
+    rows = [
+        "<h2>Other tests</h2>",
+        '<table id="other-tests"><thead><tr><th>Test</th><th>Outcome</th></tr></thead><tbody>',
+    ]
+    for item in others:
+        outcome = item.get("outcome", "")
+        detail = ""
+        if outcome != "passed" and item.get("message"):
+            detail = f'<pre class="message">{_e(item.get("message"))}</pre>'
+        rows.append(
+            f'<tr data-verdict="{_e(outcome)}"><td>{_e(item.get("id"))}{detail}</td>'
+            f'<td><span class="verdict {_e(outcome)}">{_e(outcome)}</span></td></tr>'
+        )
+    rows.append("</tbody></table>")
+    return "".join(rows)
+
+
+def _banner(data: Mapping[str, Any]) -> str:
+    totals = data.get("totals", {})
+    status = data.get("status")
+    if status == "could not run":
+        return (
+            f'<div class="banner could-not-run" id="status" data-status="could-not-run">'
+            f"COULD NOT RUN — {_e(data.get('problem'))}</div>"
+        )
+    if status == "nothing run":
+        return (
+            '<div class="banner could-not-run" id="status" data-status="nothing-run">'
+            "NOTHING RUN — no test was selected</div>"
+        )
+    clauses, failed = int(totals.get("clauses", 0)), int(totals.get("failed", 0))
+    if status == "failed":
+        text = f"FAILED — {failed} of {clauses} clauses failed"
+        if not failed:
+            broken = totals.get("tests_failed")
+            text = f"FAILED — no clause failed, but {broken} other test(s) failed"
+        return f'<div class="banner failed" id="status" data-status="failed">{_e(text)}</div>'
+    text = f"PASSED — {int(totals.get('passed', 0))} of {clauses} clauses passed"
+    return f'<div class="banner passed" id="status" data-status="passed">{_e(text)}</div>'
+
+
+def _facts(data: Mapping[str, Any]) -> str:
+    target = data.get("target", {})
+    totals = data.get("totals", {})
+    facts = [
+        ("Target", target.get("url") or "—"),
+        ("Kind", "embedded reference mock" if target.get("embedded") else "live base URL"),
+        ("API version", target.get("api_version") or "not told"),
+        ("Tenant", target.get("tenant") or "not told"),
+    ]
+    for name, value in (target.get("server") or {}).items():
+        facts.append((f"Header {name}", value))
+    facts += [
+        ("Started", f"{_short_time(data.get('started'))} UTC"),
+        ("Duration", _seconds(data.get("duration_s"))),
+        ("Read-only", "yes" if data.get("readonly") else "no"),
+        (
+            "Tests",
+            f"{totals.get('tests', 0)} ({totals.get('tests_passed', 0)} passed, "
+            f"{totals.get('tests_failed', 0)} failed, {totals.get('tests_skipped', 0)} skipped)",
+        ),
+        ("Generated cases", totals.get("generated_cases", 0)),
+        ("Exit status", data.get("exit_status")),
+    ]
+    body = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in facts)
+    return f'<dl class="facts" id="facts">{body}</dl>'
+
+
+def render(data: Mapping[str, Any], runs: Sequence[Mapping[str, Any]]) -> str:
+    """The page for one run's conformance data and the runs of the history (this one last)."""
+    target = data.get("target", {})
+    title = f"Contract conformance — {target.get('label') or target.get('url') or 'target'}"
+    legend = "".join(
+        f'<span><i style="background:{_COLOURS[n]}"></i>{n} clauses</span>'
+        for n in ("passed", "failed", "skipped")
+    )
+    return "".join(
+        [
+            "<!DOCTYPE html>\n",
+            '<html lang="en"><head><meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{_e(title)}</title><style>{_CSS}</style></head><body><main>",
+            f"<h1>{_e(title)}</h1>",
+            _banner(data),
+            _facts(data),
+            f"<h2>Trend over {len(runs)} run(s)</h2>",
+            f'<div class="chart">{trend_svg(runs)}<div class="legend">{legend}'
+            '<span><i style="background:#5d4037"></i>could not run</span></div></div>',
+            "<h2>Clauses per area</h2>",
+            _areas(data),
+            "<h2>Conformance matrix: clause × verdict</h2>",
+            _matrix(data, runs),
+            _generated(data),
+            _others(data),
+            "<footer>Written by webapi-contract. Artefacts beside this page: conformance.json, "
+            "history.jsonl, junit.xml, allure-results/ (and allure-report/ once built). "
+            "Credentials are masked in every artefact.</footer>",
+            "</main></body></html>\n",
+        ]
+    )

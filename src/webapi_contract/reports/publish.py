@@ -1,0 +1,29 @@
+"""Writing a run's conformance artefacts: conformance.json, history.jsonl, conformance.html."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from webapi_contract.reports import history
+from webapi_contract.reports.conformance import write_json
+from webapi_contract.reports.html import render
+
+__all__ = ["CONFORMANCE_HTML", "CONFORMANCE_JSON", "publish"]
+
+CONFORMANCE_JSON = "conformance.json"
+CONFORMANCE_HTML = "conformance.html"
+
+
+def publish(report_dir: Path, data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Append the run to the history, then write the JSON and the page; the runs charted."""
+    report_dir.mkdir(parents=True, exist_ok=True)
+    runs = history.append(report_dir / history.HISTORY_FILE, history.entry_from(data))
+    document = {**data, "history": {"file": history.HISTORY_FILE, "runs": len(runs)}}
+    write_json(report_dir / CONFORMANCE_JSON, document)
+    page = report_dir / CONFORMANCE_HTML
+    temporary = page.with_name(f".{page.name}.tmp")
+    temporary.write_text(render(document, runs), encoding="utf-8")
+    temporary.replace(page)
+    return runs

@@ -1,0 +1,115 @@
+"""Masking secrets in free text and, as a last line of defence, in every file of a report folder.
+
+The client masks what it knows at the source (headers, secret-looking body fields, known secret
+values). Text that did not come through the client — an assertion message, captured output, a
+log record, an exception from a library — goes through `scrub_text` before it reaches a report;
+`scrub_tree` then replaces any known secret value left in any file under a report folder.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from urllib.parse import quote, quote_plus
+
+from webapi_contract.client import MASK, redact_text
+
+__all__ = ["scrub_text", "scrub_tree", "secret_variants"]
+
+# "Authorization: Basic abc…" wherever it stands (a header line, a curl -H '…' argument).
+_HEADER = re.compile(
+    r"(?i)\b((?:authorization|x-xsrf-token|set-cookie|cookie|so-apptoken)[ \t]*:[ \t]*)"
+    r"([^'\"\r\n]+)"
+)
+# "password": "…", 'e_password': '…', password='…' (JSON, Python reprs, keyword arguments).
+_QUOTED_FIELD = re.compile(
+    r"(?i)([\"']?[\w-]*(?:pass(?:word|wd)?|secret|token|ticket)[\w-]*[\"']?[ \t]*[:=][ \t]*)"
+    r"(\"(?:[^\"\\\r\n]|\\.)*\"|'(?:[^'\\\r\n]|\\.)*')"
+)
+# password=… in a form body or a query string.
+_FORM_FIELD = re.compile(r"(?i)\b([\w-]*(?:pass(?:word|wd)?|secret)[\w-]*=)([^&\s'\"]+)")
+# <Password>…</Password>, <e_password>…</e_password> in XML.
+_XML_FIELD = re.compile(
+    r"(?i)(<([\w:-]*(?:pass(?:word|wd)?|secret|token|ticket)[\w-]*)(?:\s[^>]*)?>)([^<]*)(</\2>)"
+)
+
+
+# A string shortened by pytest's saferepr: 'head...tail' (the middle of a long value cut out).
+_ELLIPSIZED = re.compile(r"(['\"])([^'\"\r\n]{0,400}?)\.\.\.([^'\"\r\n]{0,400}?)\1")
+_FRAGMENT = 6
+
+
+def _shows_part_of(head: str, tail: str, secrets: list[str]) -> bool:
+    """Whether an ellipsized value ends or resumes inside one of the secrets."""
+    parts = [p for p in (head[-_FRAGMENT:], tail[:_FRAGMENT]) if len(p) == _FRAGMENT]
+    return any(part in secret for part in parts for secret in secrets)
+
+
+def scrub_text(text: str, secrets: Iterable[str] = ()) -> str:
+    """Text with known secret values (whole, or cut short by a repr) and secret-looking headers
+    and fields masked."""
+    given = [s for s in secrets if s]
+    text = redact_text(text, given)
+    known = [s for s in given if len(s) >= 2 * _FRAGMENT]
+    if known and "..." in text:
+        text = _ELLIPSIZED.sub(
+            lambda m: (
+                f"{m.group(1)}{MASK}{m.group(1)}"
+                if _shows_part_of(m.group(2), m.group(3), known)
+                else m.group(0)
+            ),
+            text,
+        )
+    text = _HEADER.sub(lambda m: m.group(1) + MASK, text)
+    text = _QUOTED_FIELD.sub(lambda m: m.group(1) + _quoted_mask(m.group(2)), text)
+    text = _FORM_FIELD.sub(lambda m: m.group(1) + MASK, text)
+    return _XML_FIELD.sub(lambda m: m.group(1) + (MASK if m.group(3) else "") + m.group(4), text)
+
+
+def _quoted_mask(value: str) -> str:
+    return f"{value[0]}{MASK}{value[0]}"
+
+
+def secret_variants(secrets: Iterable[str]) -> list[str]:
+    """Each secret as it may be written in JSON, XML/HTML and URLs, longest first."""
+    found: set[str] = set()
+    for secret in secrets:
+        if not secret or len(secret) < 4:
+            continue
+        found.update(
+            {
+                secret,
+                json.dumps(secret)[1:-1],
+                json.dumps(secret, ensure_ascii=False)[1:-1],
+                html.escape(secret),
+                html.escape(secret, quote=False),
+                quote(secret, safe=""),
+                quote_plus(secret),
+            }
+        )
+    return sorted((v for v in found if len(v) >= 4), key=len, reverse=True)
+
+
+def scrub_tree(root: Path, secrets: Iterable[str]) -> list[Path]:
+    """Replace every known secret in every text file under root; the files that changed."""
+    variants = secret_variants(secrets)
+    changed: list[Path] = []
+    if not variants or not root.exists():
+        return changed
+    files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+    encoded = [(v.encode("utf-8"), MASK.encode()) for v in variants]
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        cleaned = data
+        for secret, mask in encoded:
+            cleaned = cleaned.replace(secret, mask)
+        if cleaned != data:
+            path.write_bytes(cleaned)
+            changed.append(path)
+    return changed

@@ -1,0 +1,84 @@
+"""The one-screen console summary of a run, from its conformance data."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+__all__ = ["render_summary"]
+
+MAX_FAILURES_SHOWN = 8
+
+
+def _one_line(text: Any, limit: int = 110) -> str:
+    flat = " ".join(str(text or "").split())
+    return flat if len(flat) <= limit else f"{flat[: limit - 1]}…"
+
+
+def render_summary(data: Mapping[str, Any], artefacts: Sequence[str] = ()) -> str:
+    """About twenty lines: verdict, target, timing, clauses per area, the failed clauses."""
+    totals = data.get("totals", {})
+    target = data.get("target", {})
+    status = str(data.get("status", "")).upper()
+    lines = ["", "=" * 78]
+    if data.get("status") == "could not run":
+        lines.append(f"webapi-contract run: COULD NOT RUN — {data.get('problem')}")
+    else:
+        lines.append(
+            f"webapi-contract run: {status} — {totals.get('passed', 0)} of "
+            f"{totals.get('clauses', 0)} clauses passed, {totals.get('failed', 0)} failed, "
+            f"{totals.get('skipped', 0)} skipped"
+        )
+    kind = "embedded mock" if target.get("embedded") else "live"
+    facts = [f"API {target['api_version']}"] if target.get("api_version") else []
+    if target.get("tenant"):
+        facts.append(f"tenant {target['tenant']}")
+    lines.append(
+        f"  target    {target.get('url') or '—'} ({kind}{', ' if facts else ''}{', '.join(facts)})"
+    )
+    generated = data.get("generated", {})
+    statuses = ", ".join(f"{k}: {v}" for k, v in generated.get("statuses", {}).items())
+    lines.append(
+        f"  duration  {float(data.get('duration_s') or 0):.1f} s; {totals.get('tests', 0)} tests; "
+        f"{totals.get('generated_cases', 0)} generated cases in "
+        f"{totals.get('generated_tests', 0)} generated tests"
+        + (f" ({statuses})" if statuses else "")
+    )
+    areas = data.get("areas", {})
+    if areas:
+        width = max(len(area) for area in areas) + 2
+        lines.append(f"  {'area'.ljust(width)}{'passed':>7}{'failed':>7}{'skipped':>8}")
+        for area, counts in areas.items():
+            lines.append(
+                f"  {area.ljust(width)}{counts.get('passed', 0):>7}{counts.get('failed', 0):>7}"
+                f"{counts.get('skipped', 0):>8}"
+            )
+    failed = [c for c in data.get("clauses", []) if c.get("verdict") == "failed"]
+    if failed:
+        lines.append("  failed clauses:")
+        for clause in failed[:MAX_FAILURES_SHOWN]:
+            doc = clause.get("doc", {})
+            lines.append(f"    x {clause.get('title')} [{doc.get('file')}:{doc.get('line')}]")
+            first: Mapping[str, Any] = next(
+                (r for r in clause.get("results", []) if r.get("outcome") == "failed"), {}
+            )
+            if first.get("expected") is not None:
+                lines.append(f"        expected: {_one_line(first.get('expected'))}")
+                lines.append(f"        received: {_one_line(first.get('received'))}")
+            elif first.get("message"):
+                lines.append(f"        {_one_line(first.get('message'))}")
+        if len(failed) > MAX_FAILURES_SHOWN:
+            lines.append(f"    … and {len(failed) - MAX_FAILURES_SHOWN} more (see the report)")
+    others = [
+        item
+        for item in [*generated.get("items", []), *data.get("other_tests", [])]
+        if item.get("outcome") == "failed"
+    ]
+    if others:
+        lines.append(f"  failed tests that are no clause: {len(others)}")
+        for item in others[:3]:
+            lines.append(f"    x {item.get('id')}")
+    if artefacts:
+        lines.append(f"  reports   {', '.join(artefacts)}")
+    lines.append("=" * 78)
+    return "\n".join(lines)

@@ -1,0 +1,113 @@
+"""Test data for the SuperOffice clauses: contacts this run creates, and deletes afterwards."""
+
+from __future__ import annotations
+
+import secrets
+import warnings
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from contact_api import SAVE, contact_path
+
+from webapi_contract.client import ApiClient
+from webapi_contract.config import Settings
+
+NewContact = Callable[..., dict[str, Any]]
+
+# Foundations first. Under `-x` (as `webapi-contract selfcheck` runs the suite) the first failure
+# then names the behaviour that broke rather than one that builds on it: creating and reading a
+# contact before changing it, the changes before their refusals, the variations after them, and
+# the generated tests (which check everything at once, with less specific messages) last.
+ORDER = (
+    "test_save.py",
+    "test_read.py",
+    "test_patch_operations.py",
+    "test_patch_conditions.py",
+    "test_select.py",
+    "test_negotiation.py",
+    "test_robustness.py",
+    "test_headers.py",
+    "test_auth.py",
+    "test_latency.py",
+)
+_HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run this folder's clauses in ORDER (stable within a file), leaving other items in place."""
+    slots = [n for n, item in enumerate(items) if item.path.parent == _HERE]
+    rank = {name: n for n, name in enumerate(ORDER)}
+    ordered = sorted((items[n] for n in slots), key=lambda i: rank.get(i.path.name, len(ORDER)))
+    for slot, item in zip(slots, ordered, strict=True):
+        items[slot] = item
+
+
+class LeftBehindWarning(UserWarning):
+    """The run could not delete contacts it created."""
+
+
+@pytest.fixture(scope="session")
+def run_tag() -> str:
+    """A recognisable, unique prefix for the names of everything this run creates."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    return f"webapi-contract {stamp}-{secrets.token_hex(3)}"
+
+
+@pytest.fixture(scope="session")
+def new_contact(api: ApiClient, contract_settings: Settings, run_tag: str) -> Iterator[NewContact]:
+    """Creates contacts through SaveContactEntity (ContactId 0); deletes them at session end."""
+    created: list[int] = []
+
+    def create(label: str = "contact", **fields: Any) -> dict[str, Any]:
+        if contract_settings.readonly:
+            pytest.fail("harness bug: a clause that creates data ran under --readonly")
+        body = {
+            "ContactId": 0,
+            "Name": f"{run_tag} {label}",
+            "Department": "Sales",
+            "OrgNr": "1018343",
+            "Number1": "398739",
+            "Emails": [{"Value": "first@example.com", "Description": "work"}],
+            "Category": {"Id": 1},
+            **fields,
+        }
+        exchange = api.post(SAVE, json_body=body)
+        if exchange.status != 200:
+            pytest.fail(
+                f"test data could not be created (SaveContactEntity answered {exchange.status});"
+                f" clauses needing a contact cannot run\n{exchange.describe()}",
+                pytrace=False,
+            )
+        entity: dict[str, Any] = exchange.json()
+        created.append(int(entity["ContactId"]))
+        return entity
+
+    yield create
+    left = [cid for cid in created if api.delete(contact_path(cid)).status not in (204, 200, 404)]
+    if left:
+        warnings.warn(
+            LeftBehindWarning(f"could not delete contacts this run created: {left}"), stacklevel=1
+        )
+
+
+@pytest.fixture
+def contact(new_contact: NewContact, request: pytest.FixtureRequest) -> dict[str, Any]:
+    """A fresh contact created for this test."""
+    return new_contact(request.node.name[:60])
+
+
+@pytest.fixture(scope="session")
+def missing_id(api: ApiClient, contract_settings: Settings, new_contact: NewContact) -> int:
+    """An id no contact should have: one this run created and deleted (safe to touch, since it
+    is ours, and judged by the clause), or under --readonly a huge id confirmed absent by GET."""
+    if not contract_settings.readonly:
+        entity = new_contact("deleted")
+        api.delete(contact_path(entity["ContactId"]))
+        return int(entity["ContactId"])
+    for candidate in range(2_147_480_000, 2_147_483_000, 1000):
+        if api.get(contact_path(candidate)).status == 404:
+            return candidate
+    pytest.fail("found no contact id that the server reports as absent (404)", pytrace=False)

@@ -1,0 +1,113 @@
+"""Authentication: every configured scheme works; no or wrong credentials answer 401."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from contact_api import FACTS, JSON_PATCH, PATCH_DOC, SAVE, contact_path, value_of
+
+from webapi_contract.contract import clause
+
+SCHEMES = "Supports 'Basic', 'SoTicket' and 'Bearer' schemes, depending on installation type."
+NO_AUTH = "A request with neither Authorization nor X-XSRF-TOKEN gets 401"
+
+ROUTES = [
+    ("GET", "contact", None),
+    ("PATCH", "contact", [{"op": "replace", "path": "/Department", "value": "no auth"}]),
+    ("DELETE", "contact", None),
+    ("POST", "save", {"ContactId": 0, "Name": "unauthenticated"}),
+]
+
+
+def _route(method, which, contact_id):
+    return SAVE if which == "save" else contact_path(contact_id)
+
+
+@clause(
+    "each configured auth scheme authenticates",
+    area="auth",
+    doc=PATCH_DOC,
+    quote=SCHEMES,
+    mutating=True,
+)
+def test_each_configured_scheme_authenticates(api, contract_settings, contact, verdict):
+    verdict.true(
+        bool(contract_settings.credentials),
+        "at least one credential configured",
+        "none (use --auth, --username/--password, --ticket or --token)",
+    )
+    for credential in contract_settings.credentials:
+        read = api.get(contact_path(contact["ContactId"]), authorization=credential.authorization)
+        verdict.true(
+            read.status == 200,
+            f"{credential.scheme} answered 200",
+            f"{credential.scheme} answered {read.status}",
+            read,
+        )
+
+
+@pytest.mark.parametrize(("method", "which", "body"), ROUTES, ids=[r[0] for r in ROUTES])
+@clause(
+    "a request without credentials answers 401 on every route",
+    area="auth",
+    doc=FACTS,
+    quote=NO_AUTH,
+    mutating=True,
+)
+def test_no_credentials_is_unauthorized(api, contact, verdict, run_tag, method, which, body):
+    headers = {"Content-Type": JSON_PATCH} if method == "PATCH" else {}
+    if which == "save":
+        body = {**body, "Name": f"{run_tag} {body['Name']}"}  # recognisably ours if accepted
+    sent = api.request(
+        method,
+        _route(method, which, contact["ContactId"]),
+        json_body=body,
+        headers=headers,
+        authorization=None,
+    )
+    if which == "save" and sent.status == 200:
+        _delete_if_created(api, sent)
+    verdict.status(sent, 401)
+    verdict.true(
+        api.get(contact_path(contact["ContactId"])).status == 200,
+        "the contact untouched",
+        "an unauthenticated request changed it",
+        api.last,
+    )
+
+
+def _delete_if_created(api, sent):
+    """A server that wrongly accepted the anonymous save still gets its contact removed."""
+    try:
+        created = value_of(sent.json(), "ContactId")
+    except ValueError:
+        return
+    if isinstance(created, int) and created > 0:
+        api.delete(contact_path(created))
+
+
+def _tampered(credential):
+    if credential.scheme.lower() == "basic" and credential.username:
+        token = base64.b64encode(f"{credential.username}:wrong-password".encode()).decode()
+        return f"Basic {token}"
+    scheme, _, secret = credential.authorization.partition(" ")
+    return f"{scheme} {secret[::-1]}x"
+
+
+@clause(
+    "wrong credentials (a wrong password) answer 401",
+    area="auth",
+    doc=PATCH_DOC,
+    quote=SCHEMES,
+    mutating=True,
+)
+def test_wrong_credentials_are_unauthorized(api, contract_settings, contact, verdict):
+    for credential in contract_settings.credentials:
+        read = api.get(contact_path(contact["ContactId"]), authorization=_tampered(credential))
+        verdict.true(
+            read.status == 401,
+            f"wrong {credential.scheme} answered 401",
+            f"wrong {credential.scheme} answered {read.status}",
+            read,
+        )

@@ -1,0 +1,210 @@
+"""Generated contract tests: Schemathesis cases from schemas/openapi.json, checked as answered.
+
+Sharding: Schemathesis' own pytest integration (`schema.parametrize()`) yields one item per
+operation with one seed per operation, so four operations keep at most four items and xdist cannot
+balance them. Here every operation variant (operation x generation mode x body kind) is split into
+SHARDS items; shard k draws its share of the examples from its own seed, derived from the run seed,
+the variant and k. Items are independent (each owns its entities), so `-n 2` runs the same cases
+with the same outcomes, only on both cores.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import hypothesis
+import pytest
+from schemathesis import GenerationMode
+
+from webapi_contract.client import ApiClient
+from webapi_contract.config import (
+    ConfigError,
+    Settings,
+    read_pyproject,
+    resolve_generated_examples,
+)
+from webapi_contract.generated import (
+    SUPEROFFICE_CONTACT,
+    EntityPool,
+    ShardRun,
+    Variant,
+    describe_failure,
+    independent_of_imports,
+    linked_machine,
+    load_schema,
+    shard_seed,
+    shard_size,
+    variants,
+)
+from webapi_contract.generated.pool import ABSENT_ID
+
+# Counted as generated cases (not clauses) in the conformance report.
+pytestmark = pytest.mark.generated
+
+API = SUPEROFFICE_CONTACT
+SHARDS = 2
+POOL_SIZE = 3
+STATEFUL_STEPS = 6
+
+
+class LeftBehindWarning(UserWarning):
+    """The generated tests could not delete contacts they created."""
+
+
+def _param(variant: Variant, shard: int) -> Any:
+    marks = [pytest.mark.mutating] if variant.mutating else []
+    return pytest.param(variant, shard, id=f"{variant.name}-{shard + 1}of{SHARDS}", marks=marks)
+
+
+CASES = [_param(variant, shard) for variant in variants(API) for shard in range(SHARDS)]
+
+
+@pytest.fixture(scope="session")
+def generated_examples(pytestconfig: pytest.Config) -> int:
+    """Examples per operation variant (--generated-examples > env > pyproject > default)."""
+    try:
+        return resolve_generated_examples(
+            pytestconfig.getoption("generated_examples"),
+            pyproject=read_pyproject(pytestconfig.rootpath),
+        )
+    except ConfigError as exc:
+        raise pytest.UsageError(f"webapi-contract: {exc}") from None
+
+
+@pytest.fixture(scope="session")
+def generated_seed(pytestconfig: pytest.Config) -> int:
+    """The run seed: --hypothesis-seed when given, else 0, so CI draws the same cases every run."""
+    given = pytestconfig.getoption("hypothesis_seed", None)
+    return int(given) if given not in (None, "") else 0
+
+
+@pytest.fixture(scope="session")
+def generated_schemas(contract_settings: Settings) -> dict[GenerationMode, Any]:
+    """The derived OpenAPI document bound to the target, per mode: closed bodies for valid data,
+    open ones for invalid data."""
+    return {
+        GenerationMode.POSITIVE: load_schema(contract_settings, API, closed=True),
+        GenerationMode.NEGATIVE: load_schema(contract_settings, API, closed=False),
+    }
+
+
+def _pool(api: ApiClient, settings: Settings, tag: str, size: int) -> Iterator[EntityPool | None]:
+    if settings.readonly:
+        taken = api.get(API.path_of(ABSENT_ID))
+        if taken.status != 404:
+            pytest.skip(
+                f"read-only generated cases aim at id {ABSENT_ID}, which must not exist, but "
+                f"GET answered {taken.status}; they never read entities the run did not create"
+            )
+        yield None
+        return
+    pool = EntityPool(api, API, tag).fill(size)
+    yield pool
+    left = pool.clear()
+    if left:
+        warnings.warn(LeftBehindWarning(f"could not delete contacts: {left}"), stacklevel=1)
+
+
+@pytest.fixture
+def entity_pool(
+    api: ApiClient, contract_settings: Settings, run_tag: str
+) -> Iterator[EntityPool | None]:
+    """Contacts this test item created (None under --readonly); deleted afterwards."""
+    yield from _pool(api, contract_settings, f"{run_tag} generated", POOL_SIZE)
+
+
+def _run_machine(machine: Any, settings: hypothesis.settings) -> None:
+    with independent_of_imports():
+        machine.run(settings=settings)
+
+
+def _failure_of(
+    run: Callable[[], None],
+    title: str,
+    seed: int,
+    request: pytest.FixtureRequest,
+    settings: Settings,
+) -> str | None:
+    """None when run passes; else the redacted report of the (shrunk) failing case."""
+    try:
+        run()
+    except (Exception, BaseExceptionGroup) as error:
+        rerun = f"pytest '{request.node.nodeid}' --hypothesis-seed={seed}"
+        return describe_failure(
+            error, title=title, seed=seed, rerun=rerun, secrets=settings.secrets()
+        )
+    return None
+
+
+@pytest.mark.parametrize(("variant", "shard"), CASES)
+def test_generated_cases_conform(
+    variant: Variant,
+    shard: int,
+    generated_schemas: dict[GenerationMode, Any],
+    generated_examples: int,
+    generated_seed: int,
+    entity_pool: EntityPool | None,
+    contract_settings: Settings,
+    run_tag: str,
+    request: pytest.FixtureRequest,
+    record_property: Any,
+) -> None:
+    """Generated requests get documented statuses, content types and schema-valid bodies."""
+    examples = shard_size(generated_examples, shard, SHARDS)
+    if examples == 0:
+        pytest.skip(f"{generated_examples} example(s) leave nothing for shard {shard + 1}")
+    schema = generated_schemas[variant.mode]
+    run = ShardRun(schema, API, variant, entity_pool, f"{run_tag} generated")
+    try:
+        failure = _failure_of(
+            lambda: run.run(shard_seed(generated_seed, variant.name, shard), examples),
+            f"{variant.name}, shard {shard + 1} of {SHARDS}",
+            generated_seed,
+            request,
+            contract_settings,
+        )
+    finally:
+        record_property("generated_statuses", dict(run.tally.statuses))
+    if failure:
+        pytest.fail(failure, pytrace=False)
+
+
+@pytest.mark.mutating
+def test_linked_sequences_conform(
+    generated_examples: int,
+    generated_seed: int,
+    api: ApiClient,
+    contract_settings: Settings,
+    run_tag: str,
+    request: pytest.FixtureRequest,
+) -> None:
+    """Sequences along the OpenAPI links (Save, then GET/PATCH/DELETE of the new id) conform."""
+    pools = _pool(api, contract_settings, f"{run_tag} linked", 0)
+    pool = next(pools)
+    assert pool is not None
+    schema = load_schema(contract_settings, API)  # its own hooks: a fresh schema
+    machine = linked_machine(schema, API, pool)
+    settings = hypothesis.settings(
+        max_examples=max(1, generated_examples // 2),
+        stateful_step_count=STATEFUL_STEPS,
+        deadline=None,
+        database=None,
+        derandomize=False,
+        print_blob=False,
+        suppress_health_check=list(hypothesis.HealthCheck),
+    )
+    machine = hypothesis.seed(shard_seed(generated_seed, "linked", 0))(machine)
+    try:
+        failure = _failure_of(
+            lambda: _run_machine(machine, settings),
+            "linked sequence",
+            generated_seed,
+            request,
+            contract_settings,
+        )
+    finally:
+        next(pools, None)
+    if failure:
+        pytest.fail(failure, pytrace=False)

@@ -1,0 +1,82 @@
+"""Request headers that tune the answer never break it; dates stay ISO 8601 and UTC."""
+
+from __future__ import annotations
+
+import pytest
+from contact_api import FACTS, PATCH_DOC, contact_path, parse_instant, value_of
+
+from webapi_contract.contract import clause
+
+TUNING = [
+    ("Accept-Language", "sv"),
+    ("Accept-Language", "en-US,en;q=0.8"),
+    ("SO-Language", "de"),
+    ("SO-Language", "*"),
+    ("SO-Culture", "nb"),
+    ("SO-TimeZone", "UTC"),
+    ("SO-TimeZone", "US-NY"),
+    ("SO-TimeZone", "NO, includeTZOffset"),
+    ("SO-AppToken", "webapi-contract-app-token"),
+]
+DATES = ("CreatedDate", "UpdatedDate")
+
+
+@pytest.mark.parametrize(("header", "value"), TUNING, ids=[f"{h}={v}" for h, v in TUNING])
+@clause(
+    "language, culture, time-zone and app-token headers never break a request",
+    area="headers",
+    doc=PATCH_DOC,
+    quote="Specify the timezone code that you would like",
+    mutating=True,
+)
+def test_tuning_headers_are_accepted(api, contact, verdict, header, value):
+    read = api.get(contact_path(contact["ContactId"]), headers={header: value})
+    verdict.status(read, 200)
+    verdict.equal(
+        value_of(verdict.json_body(read), "ContactId"), contact["ContactId"], "ContactId", read
+    )
+
+
+@pytest.mark.parametrize("zone", ["US-NY", "NO, includeTZOffset", "FR"])
+@clause(
+    "SO-TimeZone never moves CreatedDate or UpdatedDate (always UTC)",
+    area="headers",
+    doc=FACTS,
+    quote="CreatedDate and UpdatedDate are always UTC",
+    mutating=True,
+)
+def test_time_zone_keeps_created_and_updated_instants(api, contact, verdict, zone):
+    path = contact_path(contact["ContactId"])
+    plain = verdict.json_body(api.get(path))
+    zoned_read = api.get(path, headers={"SO-TimeZone": zone})
+    zoned = verdict.json_body(zoned_read)
+    for name in DATES:
+        verdict.equal(
+            parse_instant(value_of(zoned, name)),
+            parse_instant(value_of(plain, name)),
+            f"{name} instant with SO-TimeZone {zone}",
+            zoned_read,
+        )
+
+
+@clause(
+    "responses declare their content type and date-times are ISO 8601",
+    area="headers",
+    doc=PATCH_DOC,
+    quote="Date registered in UTC.",
+    mutating=True,
+)
+def test_content_type_declared_and_dates_iso(api, contact, verdict):
+    read = api.get(contact_path(contact["ContactId"]))
+    verdict.true(
+        bool(read.response.headers.get("Content-Type")), "a Content-Type header", "none", read
+    )
+    body = verdict.json_body(read)
+    for name in (*DATES, "DbiLastSyncronized", "DbiLastModified"):
+        text = value_of(body, name)
+        if text is None:
+            continue
+        try:
+            parse_instant(text)
+        except (TypeError, ValueError):
+            verdict.fail(f"{name} as an ISO 8601 date-time", repr(text), read)

@@ -1,0 +1,107 @@
+"""GET /Contact/{id}: the contact as saved, 404 with the documented body, 304 when unchanged."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime, parsedate_to_datetime
+
+import pytest
+from contact_api import FACTS, contact_path, parse_instant, value_of
+
+from webapi_contract.contract import clause
+
+GET_RESPONSES = "200 ContactEntityWithLinks; 304 not changed since If-Modified-Since; 404"
+NOT_FOUND_BODY = '"ErrorType": "SoNotFoundException"'
+SAVED = ("ContactId", "Name", "Department", "OrgNr", "Number1")
+
+
+@clause(
+    "GET answers 200 with the contact as saved, a valid ContactEntityWithLinks",
+    area="GET",
+    doc=FACTS,
+    quote=GET_RESPONSES,
+    mutating=True,
+)
+def test_get_answers_the_saved_contact(api, contact, verdict):
+    read = api.get(contact_path(contact["ContactId"]))
+    verdict.status(read, 200)
+    body = verdict.json_body(read)
+    verdict.true(isinstance(body, dict), "a ContactEntityWithLinks object", repr(body), read)
+    verdict.schema(body, "ContactEntityWithLinks", read)
+    for name in SAVED:
+        verdict.equal(value_of(body, name), value_of(contact, name), f"{name} as saved", read)
+
+
+@clause(
+    "GET of an id that does not exist answers 404 with the documented error body",
+    area="GET",
+    doc=FACTS,
+    quote=NOT_FOUND_BODY,
+)
+def test_missing_contact_answers_documented_404(api, missing_id, verdict):
+    read = api.get(contact_path(missing_id))
+    verdict.status(read, 404)
+    body = verdict.json_body(read)
+    verdict.true(isinstance(body, dict), "an error object", repr(body), read)
+    verdict.equal(value_of(body, "Error"), True, "Error", read)
+    verdict.equal(value_of(body, "ErrorType"), "SoNotFoundException", "ErrorType", read)
+    message = value_of(body, "ErrorMessage")
+    verdict.true(
+        isinstance(message, str) and bool(message.strip()),
+        "an ErrorMessage (the docs show 'Contact id 99999 not found')",
+        f"ErrorMessage = {message!r}",
+        read,
+    )
+
+
+# The longest the 304 clause waits for the server's clock (its Date header, which servers may
+# cache for a second or more) to pass the contact's UpdatedDate; beyond it the clocks disagree.
+MAX_WAIT_S = 10.0
+
+
+def _not_modified_since(read):
+    """An HTTP-date at or after the contact's last update, and not in the server's future.
+
+    Judged by the server's own clock (its Date header), so a skewed local clock can neither send
+    a date the server considers in the future nor make the suite wait for hours.
+    """
+    last_modified = read.response.headers.get("Last-Modified")
+    if last_modified:
+        return last_modified
+    updated = parse_instant(value_of(read.json(), "UpdatedDate"))
+    moment = updated.replace(microsecond=0) + timedelta(seconds=1 if updated.microsecond else 0)
+    try:
+        server_now = parsedate_to_datetime(read.response.headers["Date"])
+    except (KeyError, TypeError, ValueError):
+        server_now = datetime.now(UTC)
+    if server_now.tzinfo is None:
+        server_now = server_now.replace(tzinfo=UTC)
+    wait = (moment - server_now).total_seconds()
+    if wait > MAX_WAIT_S:
+        pytest.skip(
+            f"cannot form an If-Modified-Since date: UpdatedDate {updated.isoformat()} is "
+            f"{wait:.0f} s ahead of the server's clock ({server_now.isoformat()})"
+        )
+    time.sleep(max(0.0, wait))
+    return format_datetime(moment, usegmt=True)
+
+
+@clause(
+    "If-Modified-Since at or after the last update answers 304; an older date gives 200",
+    area="GET",
+    doc=FACTS,
+    quote=GET_RESPONSES,
+    mutating=True,
+)
+def test_if_modified_since_answers_not_modified(api, contact, verdict):
+    path = contact_path(contact["ContactId"])
+    read = api.get(path)
+    verdict.status(read, 200)
+    since = _not_modified_since(read)
+    unchanged = api.get(path, headers={"If-Modified-Since": since})
+    verdict.status(unchanged, 304)
+    verdict.equal(unchanged.response.content, b"", "body of the 304", unchanged)
+    older = format_datetime(parsedate_to_datetime(since) - timedelta(days=1), usegmt=True)
+    changed = api.get(path, headers={"If-Modified-Since": older})
+    verdict.status(changed, 200)

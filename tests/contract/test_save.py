@@ -1,0 +1,111 @@
+"""POST Agents/Contact/SaveContactEntity: creates with ContactId 0, updates otherwise."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from email.utils import parsedate_to_datetime
+
+import pytest
+from contact_api import JSON_PATCH, SAVE, SAVE_DOC, contact_path, parse_instant, value_of
+
+from webapi_contract.contract import clause
+
+CREATES = "creates a new ContactEntity if the id parameter is empty"
+UPDATES = "Updates the existing ContactEntity"
+
+
+@clause(
+    "ContactId 0 creates a contact with a new id that GET and PATCH reach",
+    area="SaveContactEntity",
+    doc=SAVE_DOC,
+    quote=CREATES,
+    mutating=True,
+)
+def test_save_with_id_zero_creates(api, new_contact, verdict):
+    first, second = new_contact("create-1"), new_contact("create-2")
+    verdict.schema(first, "ContactEntity")
+    for entity in (first, second):
+        verdict.true(
+            isinstance(entity["ContactId"], int) and entity["ContactId"] > 0,
+            "a positive ContactId",
+            f"ContactId = {entity['ContactId']!r}",
+        )
+    verdict.true(
+        first["ContactId"] != second["ContactId"],
+        "two creates, two ids",
+        f"both got {first['ContactId']}",
+    )
+    read = api.get(contact_path(first["ContactId"]))
+    verdict.status(read, 200)
+    verdict.equal(value_of(read.json(), "Name"), first["Name"], "Name on GET", read)
+    patched = api.patch(
+        contact_path(first["ContactId"]),
+        headers={"Content-Type": JSON_PATCH},
+        json_body=[{"op": "replace", "path": "/Number1", "value": "reached"}],
+    )
+    verdict.status(patched, 200)
+
+
+@clause(
+    "a non-zero ContactId updates that contact",
+    area="SaveContactEntity",
+    doc=SAVE_DOC,
+    quote=UPDATES,
+    mutating=True,
+)
+def test_save_with_id_updates(api, contact, verdict):
+    body = {**contact, "Department": "Updated by save"}
+    body.pop("_Links", None)
+    saved = api.post(SAVE, json_body=body)
+    verdict.status(saved, 200)
+    entity = verdict.json_body(saved)
+    verdict.schema(entity, "ContactEntity", saved)
+    verdict.equal(entity["ContactId"], contact["ContactId"], "ContactId after update", saved)
+    verdict.equal(value_of(entity, "Department"), "Updated by save", "Department", saved)
+    read = api.get(contact_path(contact["ContactId"]))
+    verdict.equal(value_of(read.json(), "Department"), "Updated by save", "Department on GET", read)
+
+
+# Leeway between the server's Date header and its stamps: clocks of one installation, a slow
+# call. A server stamping local time as UTC is off by whole hours (a quarter hour at least).
+CLOCK_LEEWAY = timedelta(minutes=5)
+
+
+def _server_time(date):
+    """The instant of a Date header (the first one, when a proxy added its own), or None."""
+    if not date:
+        return None
+    first = ",".join(date.split(",")[:2])  # an IMF-fixdate has one comma, after the day name
+    try:
+        moment = parsedate_to_datetime(first)
+    except (TypeError, ValueError):
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+@clause(
+    "CreatedDate and UpdatedDate are UTC: a new contact's stamps match the server's Date header",
+    area="SaveContactEntity",
+    doc=SAVE_DOC,
+    quote="Date registered in UTC.",
+    mutating=True,
+)
+def test_stamps_of_a_new_contact_are_utc(api, contact, verdict):
+    read = api.get(contact_path(contact["ContactId"]))
+    verdict.status(read, 200)
+    now = _server_time(read.response.headers.get("Date"))
+    if now is None:
+        pytest.skip("UTC stamps not checked: the server sent no usable Date header")
+    body = verdict.json_body(read)
+    for name in ("CreatedDate", "UpdatedDate"):
+        text = value_of(body, name)
+        try:
+            stamp = parse_instant(text)
+        except (TypeError, ValueError):
+            verdict.fail(f"{name} as an ISO 8601 date-time", repr(text), read)
+        verdict.true(
+            abs(stamp - now) <= CLOCK_LEEWAY,
+            f"{name} within {CLOCK_LEEWAY} of the response's Date ({now.isoformat()})",
+            f"{name} = {text} ({stamp - now} away)",
+            read,
+        )

@@ -1,0 +1,3 @@
+"""Unit tests of the harness."""
+
+pytest_plugins = ["pytester"]

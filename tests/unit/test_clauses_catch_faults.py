@@ -1,0 +1,64 @@
+"""Each clause fails, with its own message, against a server broken in that one behaviour."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from support.breakers import CASES, Case
+from support.breaking_proxy import Breaker, BreakingProxy
+
+from webapi_contract.config import basic
+from webapi_contract.mock import MockCredentials, MockServer
+
+CONTRACT = Path(__file__).resolve().parents[1] / "contract"
+
+
+@pytest.fixture(scope="module")
+def mock():
+    with MockServer(credentials=MockCredentials.generate()) as server:
+        yield server
+
+
+def _run(pytester, mock, breaker, *args):
+    creds = mock.credentials
+    with BreakingProxy(
+        mock.base_url, basic(creds.username, creds.password).authorization, breaker
+    ) as proxy:
+        return pytester.runpytest_inprocess(
+            str(CONTRACT),
+            "--base-url",
+            proxy.base_url,
+            "--username",
+            creds.username,
+            "--password",
+            creds.password,
+            "--ticket",
+            creds.ticket,
+            "--token",
+            creds.token,
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:randomly",
+            *args,
+        )
+
+
+def test_unbroken_server_behind_the_proxy_passes(pytester, mock):
+    result = _run(pytester, mock, Breaker("none"), "-q")
+    outcomes = result.parseoutcomes()
+    assert result.ret == 0, result.stdout.str()[-3000:]
+    assert outcomes.get("passed", 0) >= 40
+    assert "failed" not in outcomes
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.breaker.name for c in CASES])
+def test_broken_behaviour_is_caught_by_its_clause(pytester, mock, case: Case):
+    result = _run(pytester, mock, case.breaker, "-k", case.test, "-q")
+    output = result.stdout.str()
+    assert result.ret == 1, f"{case.breaker.name} went unnoticed:\n{output[-3000:]}"
+    assert result.parseoutcomes().get("failed", 0) >= 1
+    assert "Clause broken:" in output
+    assert "docs/vendor/" in output
+    assert case.message in output, output[-3000:]

@@ -1,0 +1,85 @@
+"""The clause that catches a mock fault says, in its failure, which behaviour broke."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from webapi_contract.mock import MockCredentials, MockServer
+
+CONTRACT = Path(__file__).resolve().parents[1] / "contract"
+
+# fault -> (suite file, -k selection, words the failure must contain: clause title, then detail)
+CASES = {
+    "dates-local-time": (
+        "test_save.py",
+        "stamps",
+        [
+            "Clause broken: CreatedDate and UpdatedDate are UTC: a new contact's stamps match "
+            "the server's Date header [docs/vendor/superoffice-save-contact-entity.v1.md:49]",
+            "within 0:05:00 of the response's Date",
+        ],
+    ),
+    "404-wrong-error-body": (
+        "test_read.py",
+        "missing",
+        [
+            "Clause broken: GET of an id that does not exist answers 404 with the documented "
+            "error body [docs/vendor/reference/vendor-facts.md:25]",
+            "Content-Type: application/problem+json",
+        ],
+    ),
+    "merge-null-ignored": (
+        "test_patch_operations.py",
+        "merge_null",
+        [
+            "Clause broken: a null in a JSON Merge Patch clears the property (RFC 7396)",
+            "Department null or empty after a merge patch null",
+        ],
+    ),
+    "patch-not-atomic": (
+        "test_patch_conditions.py",
+        "failing_test",
+        [
+            "Clause broken: a failing test answers 409 and applies nothing",
+            "contact after a failed test (nothing applied)",
+        ],
+    ),
+    "wrong-type-500": (
+        "test_robustness.py",
+        "text-for-int32",
+        ["Clause broken: a body that is not JSON, or a value of the wrong type", "status 500"],
+    ),
+    "if-modified-since-ignored": (
+        "test_read.py",
+        "if_modified",
+        ["Clause broken: If-Modified-Since at or after the last update answers 304", "status 304"],
+    ),
+}
+
+
+@pytest.mark.parametrize("fault", list(CASES))
+def test_fault_fails_its_clause_with_a_message_naming_the_behaviour(pytester, fault):
+    suite_file, selection, words = CASES[fault]
+    creds = MockCredentials.generate()
+    with MockServer(credentials=creds, fault=fault) as server:
+        result = pytester.runpytest_inprocess(
+            str(CONTRACT / suite_file),
+            "-k",
+            selection,
+            "--base-url",
+            server.base_url,
+            "--username",
+            creds.username,
+            "--password",
+            creds.password,
+            "-p",
+            "no:cacheprovider",
+            "-q",
+        )
+    output = result.stdout.str()
+    assert result.ret == 1, f"{fault} went unnoticed:\n{output[-3000:]}"
+    for word in words:
+        assert word in output, f"{word!r} missing:\n{output[-3000:]}"
+    assert creds.password not in output

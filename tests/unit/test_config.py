@@ -1,0 +1,113 @@
+"""Settings resolution: option > environment > pyproject, with clear errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from webapi_contract.config import (
+    ConfigError,
+    basic,
+    read_pyproject,
+    resolve,
+    strip_userinfo,
+)
+
+
+def test_option_beats_environment_beats_pyproject():
+    options = {"base_url": "https://option.example/api/v1"}
+    environ = {"WEBAPI_BASE_URL": "https://env.example/api/v1", "WEBAPI_TIMEOUT": "7"}
+    pyproject = {"base_url": "https://file.example/api/v1", "timeout": 3, "readonly": True}
+    settings = resolve(options, environ, pyproject)
+    assert settings.base_url == "https://option.example/api/v1"
+    assert settings.timeout == 7.0
+    assert settings.readonly is True
+
+
+def test_environment_used_when_option_absent():
+    settings = resolve({}, {"WEBAPI_BASE_URL": "https://env.example/api/v1/"}, {})
+    assert settings.base_url == "https://env.example/api/v1"
+
+
+def test_no_base_url_means_embedded_target():
+    assert resolve({}, {}, {}).base_url is None
+
+
+def test_credentials_in_documented_order():
+    settings = resolve(
+        {"auth": "SoTicket 7T:abc", "username": "u", "password": "p", "token": "tok"}, {}, {}
+    )
+    assert [c.scheme for c in settings.credentials] == ["SoTicket", "Basic", "Bearer"]
+    assert settings.credentials[1].authorization == "Basic dTpw"
+    assert settings.primary is not None
+    assert settings.primary.authorization == "SoTicket 7T:abc"
+
+
+def test_credential_repr_hides_secret():
+    settings = resolve({"token": "very-secret-token"}, {}, {})
+    assert "very-secret-token" not in repr(settings)
+
+
+def test_username_without_password_is_an_error():
+    with pytest.raises(ConfigError, match="go together"):
+        resolve({"username": "u"}, {}, {})
+
+
+@pytest.mark.parametrize("url", ["ftp://host/api", "not a url", "http://"])
+def test_non_http_base_url_is_an_error(url):
+    with pytest.raises(ConfigError, match="not an http"):
+        resolve({"base_url": url}, {}, {})
+
+
+def test_bad_timeout_is_an_error():
+    with pytest.raises(ConfigError, match="timeout"):
+        resolve({}, {"WEBAPI_TIMEOUT": "soon"}, {})
+
+
+@pytest.mark.parametrize("given", [0, 0.0, -1, "0"])
+def test_zero_or_negative_timeout_is_an_error_not_the_default(given):
+    with pytest.raises(ConfigError, match="must be positive"):
+        resolve({"timeout": given}, {"WEBAPI_TIMEOUT": "5"}, {})
+
+
+def test_pyproject_refuses_unknown_and_secret_keys(tmp_path):
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.webapi-contract]\nbase-url = "https://x.example"\npassword = "oops"\n'
+    )
+    with pytest.raises(ConfigError, match="password"):
+        read_pyproject(tmp_path)
+
+
+def test_pyproject_table_read(tmp_path):
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.webapi-contract]\nbase-url = "https://x.example/api/v1"\ntimeout = 5\n'
+    )
+    assert read_pyproject(tmp_path) == {"base_url": "https://x.example/api/v1", "timeout": 5}
+
+
+def test_userinfo_is_stripped():
+    assert strip_userinfo("https://u:p@host:8443/a/b") == "https://host:8443/a/b"
+    assert strip_userinfo("https://host/a") == "https://host/a"
+
+
+def test_userinfo_in_base_url_becomes_a_basic_credential_and_leaves_the_url():
+    settings = resolve({"base_url": "https://a%40b:p%3Aw@host/api/v1", "ticket": "7T:x"}, {}, {})
+    assert settings.base_url == "https://host/api/v1"
+    assert [c.scheme for c in settings.credentials] == ["SoTicket", "Basic"]
+    assert settings.credentials[1].authorization == basic("a@b", "p:w").authorization
+    assert "p:w" in settings.secrets()
+
+
+def test_userinfo_and_basic_credentials_together_are_an_error():
+    with pytest.raises(ConfigError, match="give one"):
+        resolve({"base_url": "https://u:p@host", "username": "u", "password": "q"}, {}, {})
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "http://u:pw@127.0.0.1:99999/x", "http://h:port/"])
+def test_malformed_base_url_is_a_config_error_without_the_password(url):
+    with pytest.raises(ConfigError, match="malformed") as caught:
+        resolve({"base_url": url}, {}, {})
+    assert "pw" not in str(caught.value)
+
+
+def test_strip_userinfo_copes_with_a_malformed_url():
+    assert strip_userinfo("http://u:pw@127.0.0.1:99999/x") == "http://127.0.0.1:99999/x"

@@ -1,0 +1,102 @@
+"""Generated tests fail readably, secrets masked, against a server broken in one way."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from support.breaking_proxy import Answer, Breaker, BreakingProxy, Call, Upstream
+
+from webapi_contract.config import basic
+from webapi_contract.mock import MockCredentials, MockServer
+
+GENERATED = Path(__file__).resolve().parents[1] / "contract" / "test_generated.py"
+
+
+def _appending_crashes(call: Call, upstream: Upstream) -> Call | Answer:
+    """500 for a valid JSON Patch that appends to an array (`/Emails/-`)."""
+    if call.method == "PATCH" and "/contact/" in call.path.lower():
+        body = call.json()
+        if isinstance(body, list) and any(
+            isinstance(op, dict) and str(op.get("path", "")).endswith("/-") for op in body
+        ):
+            return Answer(500, {"Content-Type": "application/json"}, b'{"Error": true}')
+    return call
+
+
+def _string_ids(call: Call, answer: Answer) -> Answer:
+    """PATCH answers carry ContactId as a string."""
+    if call.method == "PATCH" and answer.status == 200 and answer.body:
+        body = answer.json()
+        if isinstance(body, dict) and isinstance(body.get("ContactId"), int):
+            body["ContactId"] = str(body["ContactId"])
+            answer.set_json(body)
+    return answer
+
+
+@pytest.fixture(scope="module")
+def mock():
+    with MockServer(credentials=MockCredentials.generate()) as server:
+        yield server
+
+
+def _run(pytester, mock, breaker, *args):
+    creds = mock.credentials
+    authorization = basic(creds.username, creds.password).authorization
+    with BreakingProxy(mock.base_url, authorization, breaker) as proxy:
+        return pytester.runpytest_inprocess(
+            str(GENERATED),
+            "--base-url",
+            proxy.base_url,
+            "--username",
+            creds.username,
+            "--password",
+            creds.password,
+            "--generated-examples",
+            "20",
+            "-p",
+            "no:cacheprovider",
+            *args,
+        )
+
+
+def test_unbroken_server_passes_generated_tests(pytester, mock):
+    result = _run(pytester, mock, Breaker("none"), "-q", "-k", "PatchContact")
+    assert result.ret == 0, result.stdout.str()[-3000:]
+
+
+@pytest.mark.parametrize(
+    ("breaker", "selection", "words"),
+    [
+        (
+            Breaker("append-crashes", request=_appending_crashes),
+            "PatchContact-json-patch",
+            ["Server error", "500"],
+        ),
+        (
+            Breaker("contactid-as-string", response=_string_ids),
+            "PatchContact-merge-patch",
+            ["Response violates schema", "ContactId"],
+        ),
+    ],
+    ids=["500-on-valid-patch", "patch-response-violates-schema"],
+)
+def test_broken_server_fails_with_a_reproducible_report(pytester, mock, breaker, selection, words):
+    result = _run(pytester, mock, breaker, "-q", "-k", selection)
+    output = result.stdout.str()
+    assert result.ret == 1, f"{breaker.name} went unnoticed:\n{output[-3000:]}"
+    for word in [*words, "Generated case failed:", "Seed: 0", "Reproduce with:", "curl -X PATCH"]:
+        assert word in output, f"{word!r} missing:\n{output[-4000:]}"
+    creds = mock.credentials
+    secret = basic(creds.username, creds.password).authorization.split(" ", 1)[1]
+    assert secret not in output
+    assert creds.password not in output
+    assert "Falsifying example" not in output  # Hypothesis' repr would show the headers
+
+
+def test_failure_report_names_the_rerun_command(pytester, mock):
+    breaker = Breaker("contactid-as-string", response=_string_ids)
+    result = _run(pytester, mock, breaker, "-q", "-k", "PatchContact-merge-patch-1of2")
+    assert "--hypothesis-seed=0" in result.stdout.str()
+    assert json.dumps("ContactId")[1:-1] in result.stdout.str()

@@ -1,0 +1,261 @@
+"""Faults of the mock: registered, wired into the clean code path once each, and switchable."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from email.utils import formatdate
+from pathlib import Path
+
+import pytest
+import requests
+
+from webapi_contract import cli
+from webapi_contract.contract import cite
+from webapi_contract.mock import KNOWN_FAULTS, MockServer, faults
+
+MOCK_SOURCES = Path(faults.__file__).resolve().parent
+SAVE = "Agents/Contact/SaveContactEntity"
+JSON_PATCH = {"Content-Type": "application/json-patch+json"}
+MERGE_PATCH = {"Content-Type": "application/merge-patch+json"}
+
+
+class Probe:
+    """Plain HTTP against one mock, bearer-authenticated, with a contact to work on."""
+
+    def __init__(self, server: MockServer) -> None:
+        self.server = server
+        self.base = server.base_url
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {server.credentials.token}"
+
+    def create(self, **fields):
+        body = {"ContactId": 0, "Name": "Probe", "Department": "Sales", **fields}
+        sent = self.session.post(f"{self.base}/{SAVE}", json=body)
+        assert sent.status_code == 200, sent.text
+        return sent.json()
+
+    def path(self, entity, query=""):
+        return f"{self.base}/Contact/{entity['ContactId']}{query}"
+
+    def get(self, entity, query="", **kwargs):
+        return self.session.get(self.path(entity, query), **kwargs)
+
+    def patch(self, entity, body, headers=JSON_PATCH, query=""):
+        return self.session.patch(self.path(entity, query), json=body, headers=headers)
+
+    def missing(self):
+        entity = self.create()
+        assert self.session.delete(self.path(entity)).status_code == 204
+        return entity
+
+
+def _replace(path, value="changed"):
+    return [{"op": "replace", "path": path, "value": value}]
+
+
+def _failing_test():
+    return [{"op": "test", "path": "/Department", "value": "certainly not"}]
+
+
+def _stale(probe, entity):
+    second = int(datetime.fromisoformat(entity["UpdatedDate"]).timestamp())
+    return {**MERGE_PATCH, "If-Unmodified-Since": formatdate(second - 5, usegmt=True)}
+
+
+def _media(response):
+    return response.headers.get("Content-Type", "").split(";")[0]
+
+
+def _not_atomic(p):
+    entity = p.create()
+    p.patch(entity, [*_replace("/Number1", "kept?"), *_failing_test()])
+    return p.get(entity).json()["Number1"]
+
+
+def _not_persisted(p):
+    entity = p.create()
+    p.patch(entity, _replace("/Department", "stored?"))
+    return p.get(entity).json()["Department"]
+
+
+def _updated_moves(p):
+    entity = p.create()
+    return p.patch(entity, _replace("/Number2")).json()["UpdatedDate"] != entity["UpdatedDate"]
+
+
+def _stamped_utc(p):
+    stamp = datetime.fromisoformat(p.create()["UpdatedDate"])
+    return abs((stamp - datetime.now(UTC)).total_seconds()) < 60
+
+
+def _zone_keeps_dates(p):
+    entity = p.create()
+    zoned = p.get(entity, headers={"SO-TimeZone": "US-NY"}).json()
+    return zoned["UpdatedDate"] == p.get(entity).json()["UpdatedDate"]
+
+
+def _not_modified(p):
+    entity = p.create()
+    since = p.get(entity).headers["Last-Modified"]
+    return p.get(entity, headers={"If-Modified-Since": since}).status_code
+
+
+def _save_update(p):
+    entity = p.create()
+    saved = p.session.post(f"{p.base}/{SAVE}", json={**entity, "Department": "updated"})
+    return saved.json()["ContactId"] == entity["ContactId"]
+
+
+def _stale_write(p):
+    entity = p.create()
+    return p.patch(entity, {"Department": "x"}, _stale(p, entity)).status_code
+
+
+def _selected_on_patch(p):
+    sent = p.patch(p.create(), _replace("/Number1"), query="?$select=name")
+    return sent.json().get("Department")
+
+
+def _auth_status(p, authorization):
+    entity = p.create()
+    headers = {"Authorization": authorization} if authorization else {}
+    return requests.get(p.path(entity), headers=headers).status_code
+
+
+# fault -> an observation of the behaviour it breaks; the clean mock and the faulty one differ.
+PROBES = {
+    "paths-case-sensitive": lambda p: p.patch(p.create(), _replace("/department")).status_code,
+    "leading-slash-required": lambda p: p.patch(p.create(), _replace("Department")).status_code,
+    "updateddate-not-bumped": _updated_moves,
+    "test-op-ignored": lambda p: p.patch(p.create(), _failing_test()).status_code,
+    "move-accepted": lambda p: (
+        p.patch(p.create(), [{"op": "move", "from": "/Department", "path": "/Number2"}]).status_code
+    ),
+    "remove-ignored": lambda p: (
+        p.patch(p.create(), [{"op": "remove", "path": "/Department"}]).json().get("Department")
+    ),
+    "add-to-end-replaces": lambda p: len(
+        p.patch(
+            p.create(Emails=[{"Value": "a@example.com"}]),
+            [{"op": "add", "path": "/Emails/-", "value": {"Value": "b@example.com"}}],
+        ).json()["Emails"]
+    ),
+    "merge-null-ignored": lambda p: (
+        p.patch(p.create(), {"Department": None}, MERGE_PATCH).json().get("Department")
+    ),
+    "patch-not-atomic": _not_atomic,
+    "404-wrong-error-body": lambda p: (_media(r := p.get(p.missing())), r.json().get("ErrorType")),
+    "missing-contact-200-null": lambda p: p.get(p.missing()).status_code,
+    "test-conflict-400": lambda p: p.patch(p.create(), _failing_test()).status_code,
+    "412-ignored": _stale_write,
+    "if-unmodified-since-local-time": _stale_write,
+    "select-omits-instead-of-null": lambda p: (
+        "Department" in p.get(p.create(), "?$select=name").json()
+    ),
+    "select-ignored-on-patch": _selected_on_patch,
+    "save-update-creates-new": _save_update,
+    "save-create-echoes-zero-id": lambda p: p.create()["ContactId"] > 0,
+    "patch-not-persisted": _not_persisted,
+    "ticket-scheme-rejected": lambda p: _auth_status(p, f"SoTicket {p.server.credentials.ticket}"),
+    "wrong-password-accepted": lambda p: _auth_status(p, "Basic bW9jazp3cm9uZw=="),  # mock:wrong
+    "anonymous-get-allowed": lambda p: _auth_status(p, None),
+    "xml-accept-ignored": lambda p: _media(p.get(p.create(), headers={"Accept": "text/xml"})),
+    "text-json-406": lambda p: p.get(p.create(), headers={"Accept": "text/json"}).status_code,
+    "json-as-text-plain": lambda p: _media(p.get(p.create())),
+    "charset-param-415": lambda p: (
+        p.patch(
+            p.create(), {"Department": "x"}, {"Content-Type": "application/json; charset=utf-8"}
+        ).status_code
+    ),
+    "merge-patch-415": lambda p: p.patch(p.create(), {"Department": "x"}, MERGE_PATCH).status_code,
+    "contactid-as-string": lambda p: type(p.get(p.create()).json()["ContactId"]).__name__,
+    "booleans-as-numbers": lambda p: json.dumps(p.get(p.create(Xstop=False)).json()["Xstop"]),
+    "dates-local-time": _stamped_utc,
+    "timezone-header-shifts-dates": _zone_keeps_dates,
+    "if-modified-since-ignored": _not_modified,
+    "malformed-json-500": lambda p: (
+        p.session.patch(p.path(p.create()), data="[{", headers=JSON_PATCH).status_code
+    ),
+    "wrong-type-500": lambda p: p.patch(p.create(), _replace("/Source", "many")).status_code,
+}
+
+
+@pytest.fixture(scope="module")
+def clean():
+    with MockServer() as server:
+        yield Probe(server)
+
+
+def test_there_are_enough_faults_over_every_area():
+    assert len(faults.FAULTS) >= 20
+    assert tuple(faults.FAULTS) == KNOWN_FAULTS
+    areas = {fault.area for fault in faults.FAULTS.values()}
+    for area in ("PATCH semantics", "JSON Patch ops", "merge patch", "atomicity", "404", "409"):
+        assert area in areas
+    for area in ("412", "$select", "SaveContactEntity", "persistence", "auth", "robustness"):
+        assert area in areas
+    for area in ("content negotiation", "content types", "schema drift", "date formats"):
+        assert area in areas
+    assert "header handling" in areas
+
+
+@pytest.mark.parametrize("fault", list(faults.FAULTS.values()), ids=list(faults.FAULTS))
+def test_each_fault_cites_the_doc_line_it_breaks(fault):
+    assert cite(fault.doc, fault.quote).line > 0
+    assert fault.summary
+    assert "\n" not in fault.summary
+
+
+def test_each_fault_is_one_switch_in_the_clean_code_path():
+    used: dict[str, int] = {}
+    for source in MOCK_SOURCES.glob("*.py"):
+        for name in re.findall(r'faults\.active\(\s*"([^"]+)"\s*\)', source.read_text()):
+            used[name] = used.get(name, 0) + 1
+    assert sorted(used) == sorted(faults.FAULTS)
+    assert {name: count for name, count in used.items() if count != 1} == {}
+
+
+def test_every_fault_has_a_probe():
+    assert set(PROBES) == set(faults.FAULTS)
+
+
+@pytest.mark.parametrize("fault", list(PROBES))
+def test_fault_changes_the_behaviour_it_names(clean, fault):
+    with MockServer(fault=fault) as server:
+        broken = PROBES[fault](Probe(server))
+    assert broken != PROBES[fault](clean), f"{fault} changed nothing the probe sees"
+
+
+def test_fault_is_per_server_not_per_process(clean):
+    with MockServer(fault="text-json-406") as server:
+        assert PROBES["text-json-406"](Probe(server)) == 406
+        assert PROBES["text-json-406"](clean) == 200
+
+
+def test_unknown_fault_is_refused_naming_the_known_ones():
+    with pytest.raises(ValueError, match="unknown fault 'slow'; known faults: paths-case"):
+        MockServer(fault="slow")
+
+
+def test_consulting_an_unregistered_fault_is_a_bug():
+    with pytest.raises(KeyError, match="unregistered fault 'typo'"):
+        faults.active("typo")
+
+
+def test_serve_lists_the_faults_one_line_each(capsys):
+    assert cli.main(["serve", "--list-faults"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == len(faults.FAULTS)
+    for line, fault in zip(lines, faults.FAULTS.values(), strict=True):
+        assert line.startswith(f"{fault.name} ")
+        assert f"[{fault.area}] {fault.summary}" in line
+
+
+def test_serve_with_an_unknown_fault_exits_2_listing_the_known_ones(capsys):
+    assert cli.main(["serve", "--fault", "slow"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "unknown fault 'slow'" in err
+    assert all(name in err for name in faults.FAULTS)

@@ -1,0 +1,212 @@
+"""The mock over time: preconditions, concurrent writers, restarts, seeding, `serve`."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime
+from email.utils import formatdate
+
+import pytest
+import requests
+
+from webapi_contract.mock import MockCredentials, MockServer
+
+SAVE = "Agents/Contact/SaveContactEntity"
+
+
+@pytest.fixture(scope="module")
+def mock():
+    with MockServer() as server:
+        yield server
+
+
+def session_for(server):
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {server.credentials.token}"
+    return session
+
+
+@pytest.fixture(scope="module")
+def api(mock):
+    with session_for(mock) as session:
+        yield session
+
+
+def create(server, api, **fields):
+    sent = api.post(f"{server.base_url}/{SAVE}", json={"Name": "Lifecycle", **fields})
+    assert sent.status_code == 200, sent.text
+    return sent.json()
+
+
+def second_of(entity):
+    return int(datetime.fromisoformat(entity["UpdatedDate"]).timestamp())
+
+
+def replace_name(server, session, contact_id, since=None, name="changed"):
+    headers = {"If-Unmodified-Since": since} if since else {}
+    return session.patch(
+        f"{server.base_url}/Contact/{contact_id}",
+        json=[{"op": "replace", "path": "/Name", "value": name}],
+        headers=headers,
+    )
+
+
+def test_if_unmodified_since_boundary_is_the_second(mock, api):
+    entity = create(mock, api)
+    second = second_of(entity)
+    earlier = replace_name(mock, api, entity["ContactId"], formatdate(second - 1, usegmt=True))
+    assert earlier.status_code == 412
+    assert set(earlier.json()) == {"Error", "ErrorType", "ErrorMessage", "ErrorSource"}
+    read = api.get(f"{mock.base_url}/Contact/{entity['ContactId']}").json()
+    assert read["Name"] == "Lifecycle"
+    same = replace_name(mock, api, entity["ContactId"], formatdate(second, usegmt=True))
+    assert same.status_code == 200
+
+
+def test_unparseable_if_unmodified_since_is_400(mock, api):
+    entity = create(mock, api)
+    assert replace_name(mock, api, entity["ContactId"], "yesterday").status_code == 400
+    path = f"{mock.base_url}/Contact/{entity['ContactId']}"
+    assert api.delete(path, headers={"If-Unmodified-Since": "nope"}).status_code == 400
+
+
+def test_delete_with_stale_if_unmodified_since_is_412(mock, api):
+    entity = create(mock, api)
+    path = f"{mock.base_url}/Contact/{entity['ContactId']}"
+    stale = {"If-Unmodified-Since": formatdate(second_of(entity) - 1, usegmt=True)}
+    assert api.delete(path, headers=stale).status_code == 412
+    assert api.get(path).status_code == 200
+
+
+def test_concurrent_patches_with_one_precondition_let_exactly_one_win(mock, api):
+    entity = create(mock, api)
+    second = second_of(entity)
+    time.sleep(max(0.0, second + 1.05 - time.time()))  # any write now moves past `second`
+    since = formatdate(second, usegmt=True)
+    barrier = threading.Barrier(50)
+    statuses: list[int] = []
+
+    def writer(n):
+        with session_for(mock) as session:
+            barrier.wait()
+            statuses.append(
+                replace_name(mock, session, entity["ContactId"], since, f"w{n}").status_code
+            )
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200] + [412] * 49
+
+
+def test_data_survives_a_restart(tmp_path):
+    db = tmp_path / "mock.sqlite3"
+    creds = MockCredentials.generate()
+    with MockServer(db_path=db, credentials=creds) as first, session_for(first) as api:
+        entity = create(first, api, Department="Kept")
+        gone = create(first, api)
+        assert api.delete(f"{first.base_url}/Contact/{gone['ContactId']}").status_code == 204
+    with MockServer(db_path=db, credentials=creds) as second, session_for(second) as api:
+        read = api.get(f"{second.base_url}/Contact/{entity['ContactId']}")
+        assert read.status_code == 200
+        assert read.json()["Department"] == "Kept"
+        assert read.json()["UpdatedDate"] == entity["UpdatedDate"]
+        assert create(second, api)["ContactId"] > gone["ContactId"]  # ids are never reused
+    assert db.is_file()
+
+
+def test_temporary_database_is_removed_on_stop():
+    server = MockServer().start()
+    database = server.database
+    assert database is not None
+    assert database.is_file()
+    server.stop()
+    assert not database.exists()
+
+
+def test_seed_adds_contacts_with_category_and_country_once(tmp_path):
+    db = tmp_path / "seeded.sqlite3"
+    for _ in range(2):
+        with MockServer(db_path=db, seed=True) as server, session_for(server) as api:
+            bodies = [api.get(f"{server.base_url}/Contact/{n}") for n in (1, 2, 3, 4)]
+            assert [b.status_code for b in bodies] == [200, 200, 200, 404]
+            for body in bodies[:3]:
+                assert body.json()["Category"]["Id"] > 0
+                assert body.json()["Country"]["CountryId"] > 0
+
+
+def test_unknown_fault_is_refused():
+    with pytest.raises(ValueError, match=r"unknown fault 'slow'; known faults: "):
+        MockServer(fault="slow")
+
+
+def test_prefix_is_configurable():
+    with MockServer(prefix="tenant/api/v1") as server, session_for(server) as api:
+        assert server.base_url.endswith("/tenant/api/v1")
+        assert api.get(f"{server.base_url}/Contact/1").status_code == 404
+        outside = api.get(server.base_url.replace("/tenant", "") + "/Contact/1")
+        assert outside.json()["ErrorType"] == "RouteNotFound"
+
+
+def serve(*args, env=None):
+    return subprocess.Popen(
+        [sys.executable, "-m", "webapi_contract.mock", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_serve_prints_url_uses_env_credentials_and_stops_on_ctrl_c(tmp_path):
+    env = {"WEBAPI_MOCK_USER": "dev", "WEBAPI_MOCK_PASSWORD": "pw", "WEBAPI_MOCK_TOKEN": "tok"}
+    process = serve("--db", str(tmp_path / "db.sqlite3"), "--ticket", "7T:t", env=env)
+    try:
+        first = process.stdout.readline().strip()
+        assert first.startswith("webapi-contract mock listening on http://127.0.0.1:")
+        base = first.rsplit(" ", 1)[1]
+        assert base.endswith("/api/v1")
+        for header in ("Bearer tok", "SoTicket 7T:t"):
+            sent = requests.get(f"{base}/Contact/1", headers={"Authorization": header})
+            assert sent.status_code == 404
+        assert requests.get(f"{base}/Contact/1", auth=("dev", "pw")).status_code == 404
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=20)
+    assert process.returncode == 0
+    assert "generated" not in out
+    assert "Traceback" not in err
+
+
+def test_serve_prints_generated_credentials_once():
+    process = serve()
+    try:
+        process.stdout.readline()
+        line = process.stdout.readline()
+        assert line.startswith("generated credentials: username=mock, password=")
+        assert "ticket=7T:" in line
+        assert "token=" in line
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=20)
+
+
+def test_serve_on_a_busy_port_is_one_line_exit_2():
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        process = serve("--port", str(port))
+        out, err = process.communicate(timeout=30)
+    assert process.returncode == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in err

@@ -1,0 +1,144 @@
+"""The conformance matrix: collection by the plugin (also under xdist), history, page, masking."""
+
+from __future__ import annotations
+
+import json
+
+from webapi_contract.reports import Collector, publish, render_summary, scrub_text, scrub_tree
+from webapi_contract.reports.history import append, failing_since, load
+from webapi_contract.reports.html import render
+
+CLAUSES = """
+from webapi_contract.contract import clause
+
+@clause("reads <b>bold</b>", area="a", doc="superoffice-patch-contact.v1.md",
+        quote="Update a ContactEntity")
+def test_reads(api, verdict):
+    verdict.status(api.get("Contact/0"), 404)
+
+@clause("404 is 200 here", area="b", doc="superoffice-patch-contact.v1.md",
+        quote="Update a ContactEntity")
+def test_breaks(api, verdict):
+    verdict.status(api.get("Contact/0"), 200)
+
+def test_no_clause():
+    pass
+"""
+
+
+def test_plugin_collects_the_matrix_on_the_xdist_controller(pytester):
+    pytester.makepyfile(test_x=CLAUSES)
+    out = pytester.path / "out"
+    result = pytester.runpytest_subprocess("-n", "2", f"--webapi-report-dir={out}")
+    result.assert_outcomes(passed=2, failed=1)
+    data = json.loads((out / "conformance.json").read_text())
+    assert data["totals"]["clauses"] == 2
+    assert data["totals"]["failed"] == 1
+    assert data["areas"] == {
+        "a": {"passed": 1, "failed": 0, "skipped": 0},
+        "b": {"passed": 0, "failed": 1, "skipped": 0},
+    }
+    broken = next(c for c in data["clauses"] if c["verdict"] == "failed")
+    assert broken["doc"]["file"] == "docs/vendor/superoffice-patch-contact.v1.md"
+    line = broken["doc"]["line"]
+    assert broken["doc"]["url"].endswith(f"superoffice-patch-contact.v1.md#L{line}")
+    assert broken["results"][0]["expected"] == "status 200"
+    assert broken["results"][0]["received"] == "status 404"
+    assert "Clause broken: 404 is 200 here" in broken["results"][0]["message"]
+    assert [t["id"] for t in data["other_tests"]] == ["test_x.py::test_no_clause"]
+    page = (out / "conformance.html").read_text()
+    assert "reads &lt;b&gt;bold&lt;/b&gt;" in page
+    assert "<b>bold</b>" not in page
+    assert len(load(out / "history.jsonl")) == 1
+
+
+def _data(verdicts: dict[str, str]) -> dict:
+    collector = Collector()
+    for name, verdict in verdicts.items():
+        collector.add(
+            f"t.py::{name}",
+            "call",
+            verdict,
+            message="boom" if verdict == "failed" else None,
+            properties=[("clause", name), ("clause_area", "x"), ("clause_doc", "d.md:3")],
+        )
+    return collector.build(
+        target={"url": "https://t.example/Cust1/api/v1", "label": "t"},
+        started="2026-01-05T00:00:00Z",
+        duration=1.5,
+        exit_status=1 if "failed" in verdicts.values() else 0,
+    )
+
+
+def test_history_is_bounded_and_says_since_when_a_clause_fails(tmp_path):
+    path = tmp_path / "history.jsonl"
+    for n in range(5):
+        append(path, {"time": f"t{n}", "clauses": {"c": "passed" if n < 2 else "failed"}}, keep=4)
+    runs = load(path)
+    assert [r["time"] for r in runs] == ["t1", "t2", "t3", "t4"]
+    assert failing_since(runs, "c") == ("t2", 3)
+    assert failing_since(runs, "other") == (None, 0)
+
+
+def test_page_charts_every_run_and_marks_the_new_failure(tmp_path):
+    publish(tmp_path, _data({"one": "passed", "two": "passed"}))
+    runs = publish(tmp_path, _data({"one": "passed", "two": "failed"}))
+    assert len(runs) == 2
+    page = (tmp_path / "conformance.html").read_text()
+    assert page.count('<g class="run"') == 2
+    assert 'data-verdict="failed"' in page
+    assert "new failure in this run" in page
+    assert "<script" not in page
+    assert "http://" not in page.replace("http://www.w3.org/2000/svg", "")
+    summary = render_summary(json.loads((tmp_path / "conformance.json").read_text()))
+    assert "FAILED — 1 of 2 clauses passed, 1 failed" in summary
+    assert "x two [d.md:3]" in summary
+    assert len(summary.splitlines()) < 30
+
+
+def test_page_escapes_every_text():
+    data = _data({"<img src=x onerror=alert(1)>": "failed"})
+    page = render(data, [])
+    assert "<img" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_scrub_masks_headers_fields_and_cut_short_secrets():
+    secret = "Basic dXNlcjpodW50ZXIyLWxvbmctc2VjcmV0"
+    text = (
+        "Authorization: Basic abc\n"
+        "curl -H 'Cookie: a=b' -d 'password=hunter2&x=1'\n"
+        '{"e_password": "hunter2", "Name": "ok"}\n'
+        "<Password>hunter2</Password>\n"
+        f"assert '{secret[:12]}...{secret[-12:]}' == 'x'"
+    )
+    clean = scrub_text(text, [secret])
+    assert "hunter2" not in clean
+    assert "abc" not in clean
+    assert "a=b" not in clean
+    assert secret[:12] not in clean
+    assert secret[-12:] not in clean
+    assert '"Name": "ok"' in clean
+
+
+def test_scrub_tree_replaces_secrets_however_they_are_escaped(tmp_path):
+    secret = 'p"w&<secret>'
+    (tmp_path / "a.json").write_text(json.dumps({"v": secret}))
+    (tmp_path / "b.xml").write_text("<x v='p&quot;w&amp;&lt;secret&gt;'/>")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "c.txt").write_text(f"raw {secret}")
+    changed = scrub_tree(tmp_path, [secret])
+    assert len(changed) == 3
+    for path in changed:
+        assert "secret" not in path.read_text()
+
+
+def test_settings_know_the_clear_basic_password_and_url_password():
+    from webapi_contract.config import Settings, basic
+
+    settings = Settings(
+        base_url="https://user:url-pass-1@t.example/api/v1",
+        credentials=(basic("someone", "clear-pass-1"),),
+    )
+    assert "clear-pass-1" in settings.secrets()
+    assert "url-pass-1" in settings.secrets()
