@@ -55,7 +55,7 @@ def test_read_only_generated_cases_never_read_existing_entities(tmp_path, capsys
     suite = Path(__file__).resolve().parents[1] / "contract"
     creds = MockCredentials.generate()
     with MockServer(seed=True, credentials=creds) as mock:
-        args = ["--base-url", mock.base_url, "--token", creds.token, "--readonly"]
+        args = ["--base-url", mock.base_url, f"--token={creds.token}", "--readonly"]
         args += ["--suite", str(suite), "--workers", "0", "--no-allure-report"]
         args += ["--generated-examples", "40", "--report-dir", str(tmp_path)]
         code = main(["run", *args])

@@ -107,3 +107,24 @@ def test_credentials_are_per_server():
         header = {"Authorization": f"Bearer {one.credentials.token}"}
         assert requests.get(f"{one.base_url}/Contact/1", headers=header).status_code == 404
         assert requests.get(f"{two.base_url}/Contact/1", headers=header).status_code == 401
+
+
+def test_generated_secrets_never_look_like_options():
+    # One in 64 URL-safe tokens begins with "-"; 300 draws of three secrets would hit that
+    # about 14 times if the guard were gone.
+    for _ in range(300):
+        creds = MockCredentials.generate()
+        for secret in (creds.password, creds.ticket.removeprefix("7T:"), creds.token):
+            assert secret[0].isalnum(), secret
+
+
+def test_credential_options_survive_a_secret_starting_with_a_dash(pytester):
+    creds = MockCredentials("u", password="-qpw", ticket="7T:-t", token="-x")
+    with MockServer(credentials=creds) as server:
+        pytester.makepyfile(
+            test_x="def test_auth(api):\n    assert api.get('/Contact/1').status == 404\n"
+        )
+        result = pytester.runpytest_inprocess(
+            f"--base-url={server.base_url}", *creds.options(), "-p", "no:cacheprovider"
+        )
+    result.assert_outcomes(passed=1)

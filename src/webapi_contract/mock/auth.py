@@ -41,10 +41,35 @@ class MockCredentials:
         """Fresh random secrets (a ticket shaped like the vendor's `7T:…`)."""
         return cls(
             username=username,
-            password=secrets.token_urlsafe(12),
-            ticket=f"7T:{secrets.token_urlsafe(24)}",
-            token=secrets.token_urlsafe(32),
+            password=_secret(12),
+            ticket=f"7T:{_secret(24)}",
+            token=_secret(32),
         )
+
+    def options(self) -> list[str]:
+        """The plugin's command-line options for these credentials, in `--name=value` form.
+
+        The `=` form matters: a secret may begin with `-`, and `--password -q…` would be read
+        as a flag.
+        """
+        return [
+            f"--username={self.username}",
+            f"--password={self.password}",
+            f"--ticket={self.ticket}",
+            f"--token={self.token}",
+        ]
+
+
+def _secret(nbytes: int) -> str:
+    """A URL-safe random secret that does not begin with `-` or `_`.
+
+    `serve` prints the secrets for people to paste into `--password X`; one starting with `-`
+    would be taken for an option there.
+    """
+    while True:
+        candidate = secrets.token_urlsafe(nbytes)
+        if candidate[0].isalnum():
+            return candidate
 
 
 def _same(given: str, expected: str) -> bool:
