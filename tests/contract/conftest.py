@@ -57,9 +57,18 @@ def run_tag() -> str:
 
 
 @pytest.fixture(scope="session")
-def new_contact(api: ApiClient, contract_settings: Settings, run_tag: str) -> Iterator[NewContact]:
-    """Creates contacts through SaveContactEntity (ContactId 0); deletes them at session end."""
-    created: list[int] = []
+def created_ids() -> list[int]:
+    """Ids of the contacts this run created, deleted at the end of the session by new_contact."""
+    return []
+
+
+@pytest.fixture(scope="session")
+def new_contact(
+    api: ApiClient, contract_settings: Settings, run_tag: str, created_ids: list[int]
+) -> Iterator[NewContact]:
+    """Creates contacts through SaveContactEntity (ContactId 0); deletes them at session end,
+    with every other id a clause put in created_ids."""
+    created = created_ids
 
     def create(label: str = "contact", **fields: Any) -> dict[str, Any]:
         if contract_settings.readonly:

@@ -46,6 +46,15 @@ CASES = {
             "contact after a failed test (nothing applied)",
         ],
     ),
+    "save-xml-form-415": (
+        "test_save.py",
+        "xml_and_form",
+        [
+            "Clause broken: SaveContactEntity takes the XML and form bodies its docs list "
+            "(not 415, never 5xx) [docs/vendor/superoffice-save-contact-entity.v1.md:28]",
+            "415 Unsupported Media Type",
+        ],
+    ),
     "wrong-type-500": (
         "test_robustness.py",
         "text-for-int32",

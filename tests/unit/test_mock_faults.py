@@ -170,6 +170,13 @@ PROBES = {
         ).status_code
     ),
     "merge-patch-415": lambda p: p.patch(p.create(), {"Department": "x"}, MERGE_PATCH).status_code,
+    "save-xml-form-415": lambda p: (
+        p.session.post(
+            f"{p.base}/{SAVE}",
+            data=b"<ContactEntity><Name>x</Name></ContactEntity>",
+            headers={"Content-Type": "application/xml"},
+        ).status_code
+    ),
     "contactid-as-string": lambda p: type(p.get(p.create()).json()["ContactId"]).__name__,
     "booleans-as-numbers": lambda p: json.dumps(p.get(p.create(Xstop=False)).json()["Xstop"]),
     "dates-local-time": _stamped_utc,

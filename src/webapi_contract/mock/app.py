@@ -15,8 +15,15 @@ from starlette.types import Receive, Scope, Send
 
 from webapi_contract.mock import faults
 from webapi_contract.mock.auth import CHALLENGE, XSRF_HEADER, Authenticator
+from webapi_contract.mock.bodies import from_form, from_xml
 from webapi_contract.mock.errors import ApiError, error_body
-from webapi_contract.mock.negotiation import JSON_CONTENT_TYPE, media_type, response_type
+from webapi_contract.mock.negotiation import (
+    FORM,
+    JSON_CONTENT_TYPE,
+    XML_TYPES,
+    media_type,
+    response_type,
+)
 from webapi_contract.mock.shape import Shape
 from webapi_contract.mock.xmlout import to_xml
 
@@ -85,6 +92,15 @@ class Call:
                 raise _too_large(self._max_body)
             chunks.append(chunk)
         return b"".join(chunks)
+
+    async def entity(self, accepted: frozenset[str], shape: Shape, root: str) -> Any:
+        """An entity body in any `accepted` type: JSON, XML or form fields (see bodies)."""
+        kind = media_type(self.header("content-type"))
+        if kind in accepted and kind in XML_TYPES:
+            return from_xml(await self.body(), shape, root)
+        if kind in accepted and kind == FORM:
+            return from_form(await self.body(), shape)
+        return await self.json(accepted - {FORM, *XML_TYPES})
 
     async def json(self, accepted: frozenset[str]) -> Any:
         """The body parsed as JSON; 415 unless its Content-Type is one of `accepted`."""

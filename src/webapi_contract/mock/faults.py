@@ -228,6 +228,13 @@ _ALL = (
         "or a MERGE-PATCH object",
     ),
     Fault(
+        "save-xml-form-415",
+        "content types",
+        "SaveContactEntity refuses XML and form bodies with 415 (only JSON is taken)",
+        _SAVE,
+        "Content-type of the request body:",
+    ),
+    Fault(
         "contactid-as-string",
         "schema drift",
         'GET and PATCH responses carry ContactId as a string ("42")',

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 __all__ = [
+    "FORM",
     "JSON_CONTENT_TYPE",
     "JSON_PATCH",
     "MERGE_PATCH",
@@ -19,6 +20,7 @@ JSON_PATCH = "application/json-patch+json"
 MERGE_PATCH = "application/merge-patch+json"
 REQUEST_JSON_TYPES = frozenset({"application/json", "text/json", JSON_PATCH, MERGE_PATCH})
 XML_TYPES = ("application/xml", "text/xml")
+FORM = "application/x-www-form-urlencoded"
 _JSON_TYPES = ("application/json", "text/json", JSON_PATCH, MERGE_PATCH)
 _WILDCARDS = ("*/*", "application/*", "text/*")
 

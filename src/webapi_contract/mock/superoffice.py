@@ -11,8 +11,10 @@ Choices where the docs are silent:
   microseconds and moves forward by at least 1 µs on every write.
 - `$select` keeps ContactId and `_Links`; unknown names are ignored; inside an array the
   selection applies to each item.
-- Request bodies are JSON only (application/json, text/json, json-patch+json, merge-patch+json,
-  any charset); XML and form bodies answer 415. Responses are XML for `Accept: application/xml`
+- SaveContactEntity takes every request type its docs list: JSON (application/json, text/json,
+  json-patch+json, merge-patch+json), XML (application/xml, text/xml, the convention of xmlout)
+  and form fields (see bodies); PATCH bodies are JSON only (its docs list no type), others 415.
+  Any charset parameter is accepted. Responses are XML for `Accept: application/xml`
   or `text/xml` (see xmlout), JSON otherwise (no 406); errors are always JSON.
 - A JSON Patch `remove` of a top-level property leaves it present as its default (null, [] or {}).
 """
@@ -30,9 +32,11 @@ from webapi_contract.mock.clock import MICROS, http_date_seconds, iso_utc, next_
 from webapi_contract.mock.contract import EntityContract
 from webapi_contract.mock.errors import ApiError
 from webapi_contract.mock.negotiation import (
+    FORM,
     JSON_PATCH,
     MERGE_PATCH,
     REQUEST_JSON_TYPES,
+    XML_TYPES,
     media_type,
 )
 from webapi_contract.mock.patching import apply_patch, merge_patch_ops, parse_json_patch
@@ -47,6 +51,8 @@ ID, CREATED, UPDATED, LINKS = "ContactId", "CreatedDate", "UpdatedDate", "_Links
 MANAGED = frozenset({ID, CREATED, UPDATED})
 _SELECT_KEEP = frozenset({ID.lower(), LINKS.lower()})
 _INT32_MAX = 2**31 - 1
+# What SaveContactEntity's docs list as request Content-Types.
+SAVE_TYPES = REQUEST_JSON_TYPES | {FORM, *XML_TYPES}
 # Used by faults only: the zone of a server that stamps local time, one that reads HTTP dates as
 # its own local time, and the wall-clock offsets of a few SO-TimeZone codes.
 _LOCAL_STAMP_OFFSET = 2 * 3600 * MICROS
@@ -192,7 +198,10 @@ def contact_routes(service: ContactService, prefix: str) -> list[Route]:
         return Reply(entity=entity, shape=links_shape, root=ENTITY, headers=headers)
 
     async def save(call: Call) -> Reply:
-        body = await call.json(REQUEST_JSON_TYPES)
+        accepted = SAVE_TYPES
+        if faults.active("save-xml-form-415"):
+            accepted = REQUEST_JSON_TYPES
+        body = await call.entity(accepted, service.contract.shape, ENTITY)
         entity = service.save(body)
         if faults.active("save-create-echoes-zero-id") and not body.get(ID):
             entity = {**entity, ID: 0}
