@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from webapi_contract.derive import PageError, parse_page, parse_text
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "vendor"
 
 WHITESPACE_PAGE = """\
 POST /api/v1/Things/Save
@@ -128,6 +133,44 @@ def test_pipe_row_with_missing_and_extra_cells_is_padded_or_joined():
     page = parse_text(text, "x.md")
     got = [(f.name, f.type, f.description) for f in page.response_body]
     assert got == [("Short", "string", ""), ("Long", "string", "a | b")]
+
+
+BODY_TABLE = (
+    "GET /api/v1/X\n## Response body: X\n| Property Name | Type | Description |\n|---|---|---|\n"
+)
+
+
+def test_row_missing_the_pipe_after_its_name_is_repaired_with_a_warning():
+    page = parse_text(BODY_TABLE + "| OrgNr string | VAT number |\n| Name | string | n |\n", "x.md")
+    got = [(f.name, f.type, f.description) for f in page.response_body]
+    assert got == [("OrgNr", "string", "VAT number"), ("Name", "string", "n")]
+    assert page.warnings == [
+        "x.md:5: 'OrgNr string' read as 'OrgNr' | 'string' (a '|' missing between them)"
+    ]
+
+
+@pytest.mark.parametrize(
+    "row", ["| OrgNr string VAT number |", "| Org Nr | string | VAT number |", "| a/b | x |"]
+)
+def test_row_whose_name_is_no_name_is_skipped_with_a_warning(row):
+    page = parse_text(BODY_TABLE + row + "\n| Name | string | n |\n", "x.md")
+    assert [f.name for f in page.response_body] == ["Name"]
+    assert len(page.warnings) == 1
+    assert page.warnings[0].startswith("x.md:5: row skipped: ")
+    assert "is not a name" in page.warnings[0]
+
+
+def test_derive_command_counts_warnings_and_shows_them_with_v(tmp_path, capsys):
+    from webapi_contract.cli import main
+
+    docs = tmp_path / "docs"
+    shutil.copytree(DOCS, docs)
+    page = docs / "superoffice-patch-contact.v1.md"
+    page.write_text(page.read_text().replace("| OrgNr | string |", "| OrgNr string |"))
+    assert main(["derive", "--check", "--docs", str(docs)]) == 0
+    assert "derive: 2 warnings about the doc pages (-v shows them)" in capsys.readouterr().err
+    assert main(["derive", "--check", "--docs", str(docs), "-v"]) == 0
+    assert "'OrgNr string' read as 'OrgNr' | 'string'" in capsys.readouterr().err
 
 
 def test_derive_imports_only_the_standard_library_paths_and_itself():

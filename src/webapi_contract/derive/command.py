@@ -45,6 +45,13 @@ def run(args: argparse.Namespace) -> int:
     if args.verbose:
         for warning in derivation.warnings:
             print(f"warning: {warning}", file=sys.stderr)
+    elif derivation.warnings:
+        count = len(derivation.warnings)
+        print(
+            f"derive: {count} warning{'s' if count != 1 else ''} about the doc pages "
+            "(-v shows them)",
+            file=sys.stderr,
+        )
     files = render(derivation.schemas, derivation.openapi)
     pages = len(derivation.endpoints)
     if args.check:

@@ -64,6 +64,46 @@ def field_of(table: Table, row: Row, file: str) -> Field:
     return field
 
 
-def fields_of(table: Table, file: str) -> list[Field]:
-    """Every field of a table, in row order."""
-    return [field_of(table, row, file) for row in table.rows]
+# A field name: a property, parameter or header name, or a status code. Empty is allowed here:
+# infer.py names a help-page row whose name cell is blank from the sample bodies.
+_FIELD_NAME = re.compile(r"^[\w$@.\-]*$")
+
+
+def _repaired(table: Table, row: Row) -> Row | None:
+    """The row with its first cell split at the first space, when a `|` is evidently missing
+    there (`| OrgNr string | VAT number |` under Name | Type | Description); else None."""
+    if not row.cells or len(row.cells) != len(table.columns) - 1:
+        return None
+    head, _, rest = row.cells[0].partition(" ")
+    if not head or not _FIELD_NAME.match(head):
+        return None
+    return Row((head, rest.strip(), *row.cells[1:]), row.line)
+
+
+def fields_of(table: Table, file: str) -> tuple[list[Field], list[str]]:
+    """Every field of a table, in row order, and warnings about rows that were not plain.
+
+    A row whose name is no name (it has spaces: a `|` is missing) is repaired when the missing
+    `|` is evidently after the first word, and skipped otherwise; either way with a warning, so
+    a garbled property never reaches the schemas silently.
+    """
+    fields: list[Field] = []
+    warnings: list[str] = []
+    help_table = _column(table.columns, "Additional information") is not None
+    for row in table.rows:
+        name = row.cells[0] if row.cells else ""
+        if not _FIELD_NAME.match(name):
+            repaired = None if help_table else _repaired(table, row)
+            if repaired is None:
+                warnings.append(
+                    f"{file}:{row.line}: row skipped: {name!r} is not a name "
+                    "(a '|' missing in the table row?)"
+                )
+                continue
+            warnings.append(
+                f"{file}:{row.line}: {name!r} read as {repaired.cells[0]!r} | "
+                f"{repaired.cells[1]!r} (a '|' missing between them)"
+            )
+            row = repaired
+        fields.append(field_of(table, row, file))
+    return fields, warnings

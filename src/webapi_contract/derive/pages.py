@@ -43,7 +43,8 @@ def _place(endpoint: Endpoint, table: Table) -> None:
     """Put a table's fields where its heading and columns say they belong."""
     heading = table.heading.lower()
     first = table.columns[0].lower() if table.columns else ""
-    fields = fields_of(table, endpoint.file)
+    fields, warnings = fields_of(table, endpoint.file)
+    endpoint.warnings.extend(warnings)
     if first == "path part" or heading.startswith("uri parameters"):
         endpoint.path_params.extend(fields)
     elif heading.startswith("query string"):
