@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 from webapi_contract.config import Settings, strip_userinfo
 
@@ -24,6 +28,12 @@ __all__ = [
 ]
 
 MASK = "***"
+# Throttling is not a verdict: a 429 (or a 503 that says when to come back) was not processed,
+# so the request is sent again, after Retry-After (capped) or a short backoff, a few times.
+RETRY_STATUSES = frozenset({429, 503})
+MAX_RETRIES = 4
+MAX_RETRY_WAIT_S = 30.0
+_BACKOFF_S = (1.0, 2.0, 4.0, 8.0)
 SECRET_HEADERS = frozenset({"authorization", "x-xsrf-token", "cookie", "set-cookie", "so-apptoken"})
 _SECRET_KEY = re.compile(r"pass(word)?|secret|token|ticket|authorization", re.IGNORECASE)
 _BODY_LIMIT = 2000
@@ -68,6 +78,7 @@ class Exchange:
     response: requests.Response
     elapsed_ms: float
     secrets: tuple[str, ...] = field(default=(), repr=False)
+    retries: int = 0
 
     def __repr__(self) -> str:
         # pytest shows the arguments of every frame of a failure: no headers, no body here.
@@ -93,8 +104,10 @@ class Exchange:
                 shown = shown.decode("utf-8", "replace")
             lines.append(f"  body: {_shorten(shown)}")
         response = self.response
+        retried = f", after {self.retries} throttled attempt(s)" if self.retries else ""
         lines.append(
-            f"Response: {response.status_code} {response.reason} ({self.elapsed_ms:.0f} ms)"
+            f"Response: {response.status_code} {response.reason} "
+            f"({self.elapsed_ms:.0f} ms{retried})"
         )
         content_type = response.headers.get("Content-Type")
         if content_type:
@@ -111,6 +124,26 @@ class Exchange:
 def keep_headers_as_set(request: requests.PreparedRequest) -> requests.PreparedRequest:
     """A requests auth hook that adds nothing (see ApiClient)."""
     return request
+
+
+def retry_wait(response: requests.Response, attempt: int) -> float | None:
+    """Seconds to wait before sending again, or None when the response is a verdict.
+
+    429 always, 503 only with Retry-After; Retry-After in seconds or as an HTTP date, capped
+    at MAX_RETRY_WAIT_S; without it, a backoff of 1, 2, 4, 8 s.
+    """
+    if attempt >= MAX_RETRIES or response.status_code not in RETRY_STATUSES:
+        return None
+    after = response.headers.get("Retry-After", "").strip()
+    if not after and response.status_code == 503:
+        return None
+    wait = _BACKOFF_S[min(attempt, len(_BACKOFF_S) - 1)]
+    if after.isdigit():
+        wait = float(after)
+    elif after:
+        with contextlib.suppress(TypeError, ValueError):
+            wait = parsedate_to_datetime(after).timestamp() - time.time()
+    return min(max(wait, 0.0), MAX_RETRY_WAIT_S)
 
 
 def _as_text(headers: Mapping[str, str | bytes]) -> dict[str, str]:
@@ -131,6 +164,14 @@ class ApiClient:
         # adding Basic auth from ~/.netrc or URL userinfo (which would turn "no credentials" into
         # valid ones). Proxy settings from the environment still apply.
         self.session.auth = keep_headers_as_set
+        # A connection that could not be opened is opened again (nothing was sent); a request
+        # that was sent is never repeated on a network error, since it may have been processed.
+        retry = Retry(
+            total=None, connect=2, read=0, redirect=0, status=0, other=0, backoff_factor=0.2
+        )
+        adapter = HTTPAdapter(max_retries=retry)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
         self.session.headers.update({"Accept": "application/json"})
         if settings.app_token:
             self.session.headers["SO-AppToken"] = settings.app_token
@@ -167,11 +208,19 @@ class ApiClient:
         sent.update(headers or {})
         sent = {k: v for k, v in sent.items() if v is not None}
         url = self.url(path)
-        started = time.perf_counter()
-        response = self.session.request(
-            method, url, data=body, headers=sent, timeout=self.settings.timeout
-        )
-        elapsed = (time.perf_counter() - started) * 1000
+        attempt = 0
+        while True:
+            started = time.perf_counter()
+            response = self.session.request(
+                method, url, data=body, headers=sent, timeout=self.settings.timeout
+            )
+            elapsed = (time.perf_counter() - started) * 1000
+            wait = retry_wait(response, attempt)
+            if wait is None:
+                break
+            response.close()
+            time.sleep(wait)
+            attempt += 1
         self.last = Exchange(
             method=method,
             url=url,
@@ -180,6 +229,7 @@ class ApiClient:
             response=response,
             elapsed_ms=elapsed,
             secrets=tuple(self.settings.secrets()),
+            retries=attempt,
         )
         for observe in self.observers:
             observe(self.last)

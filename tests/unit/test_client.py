@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import requests
 
 from webapi_contract.client import MASK, Exchange, redact_body, redact_headers, redact_text
@@ -84,3 +85,97 @@ def test_netrc_and_url_userinfo_never_add_credentials(tmp_path, monkeypatch):
         assert anonymous.status == 401
         assert client.get("Contact/1").status == 404
         assert anonymous.request_headers["Accept"] == "application/json"
+
+
+class _Throttling:
+    """A loopback server answering each request with the next (status, headers) of a script."""
+
+    def __init__(self, script):
+        import http.server
+        import threading
+
+        self.script = list(script)
+        self.seen = 0
+        owner = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                status, headers = owner.script[min(owner.seen, len(owner.script) - 1)]
+                owner.seen += 1
+                body = b'{"ContactId": 1}'
+                self.send_response(status)
+                for name, value in {**headers, "Content-Length": str(len(body))}.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return f"http://127.0.0.1:{self.server.server_address[1]}/api/v1"
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _client(base_url):
+    from webapi_contract.client import ApiClient
+    from webapi_contract.config import Settings
+
+    return ApiClient(Settings(base_url=base_url))
+
+
+def test_throttled_requests_are_sent_again_after_retry_after():
+    script = [(429, {"Retry-After": "0"}), (503, {"Retry-After": "0"}), (200, {})]
+    with _Throttling(script) as url:
+        exchange = _client(url).get("Contact/1")
+    assert (exchange.status, exchange.retries) == (200, 2)
+    assert "after 2 throttled attempt(s)" in exchange.describe()
+
+
+def test_a_503_without_retry_after_is_a_verdict_not_retried():
+    throttling = _Throttling([(503, {}), (200, {})])
+    with throttling as url:
+        exchange = _client(url).get("Contact/1")
+    assert (exchange.status, exchange.retries, throttling.seen) == (503, 0, 1)
+
+
+def test_retries_stop_after_a_few_attempts():
+    from webapi_contract.client import MAX_RETRIES
+
+    throttling = _Throttling([(429, {"Retry-After": "0"})])
+    with throttling as url:
+        exchange = _client(url).get("Contact/1")
+    assert exchange.status == 429
+    assert throttling.seen == MAX_RETRIES + 1
+
+
+@pytest.mark.parametrize(
+    ("status", "after", "attempt", "wait"),
+    [
+        (429, "3", 0, 3.0),
+        (429, "", 0, 1.0),
+        (429, "", 2, 4.0),
+        (429, "86400", 0, 30.0),
+        (429, "Wed, 21 Oct 2015 07:28:00 GMT", 0, 0.0),
+        (429, "soon", 1, 2.0),
+        (503, "2", 0, 2.0),
+        (503, "", 0, None),
+        (500, "1", 0, None),
+        (429, "1", 4, None),
+    ],
+)
+def test_retry_wait(status, after, attempt, wait):
+    from webapi_contract.client import retry_wait
+
+    response = requests.Response()
+    response.status_code = status
+    if after:
+        response.headers["Retry-After"] = after
+    assert retry_wait(response, attempt) == wait
