@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from webapi_contract.paths import schemas_dir
 
 __all__ = [
+    "FORMATS",
     "SCHEMA_BASE_URI",
     "available",
     "load",
@@ -24,6 +26,27 @@ __all__ = [
 ]
 
 SCHEMA_BASE_URI = "https://webapi-contract.invalid/schemas/"
+
+# An ISO 8601 date-time without an offset. SuperOffice writes dates so unless SO-TimeZone asks
+# for `includeTZOffset` (docs/vendor/reference/vendor-facts.md:33), and CreatedDate/UpdatedDate
+# are documented UTC; so such a value is a valid `date-time` here (RFC 3339 alone wants one).
+_NAIVE_DATE_TIME = re.compile(
+    r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt]([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?$"
+)
+
+
+def _date_time(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    if _NAIVE_DATE_TIME.match(value):
+        return True
+    return bool(Draft202012Validator.FORMAT_CHECKER.conforms(value, "date-time"))
+
+
+# The format checks of every validator here: jsonschema's, with `date-time` admitting no offset.
+FORMATS = FormatChecker()
+FORMATS.checkers = {**Draft202012Validator.FORMAT_CHECKER.checkers}
+FORMATS.checks("date-time")(_date_time)
 _SUFFIX = ".schema.json"
 
 
@@ -67,9 +90,7 @@ def registry() -> Registry:
 @cache
 def validator(name: str) -> Draft202012Validator:
     """A Draft 2020-12 validator for schema `name`, with format checking and all refs resolvable."""
-    return Draft202012Validator(
-        load(name), registry=registry(), format_checker=Draft202012Validator.FORMAT_CHECKER
-    )
+    return Draft202012Validator(load(name), registry=registry(), format_checker=FORMATS)
 
 
 @cache

@@ -55,3 +55,32 @@ def test_broken_behaviour_is_caught_by_its_clause(pytester, mock, case: Case):
     assert "Clause broken:" in output
     assert "docs/vendor/" in output
     assert case.message in output, output[-3000:]
+
+
+def _naive_dates(call, answer):
+    """Every date-time of a JSON answer without its offset, as SuperOffice writes them unless
+    SO-TimeZone asks for includeTZOffset."""
+    if not answer.body:
+        return answer
+    try:
+        body = answer.json()
+    except ValueError:
+        return answer
+    answer.set_json(_strip_offsets(body))
+    return answer
+
+
+def _strip_offsets(value):
+    if isinstance(value, dict):
+        return {k: _strip_offsets(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_strip_offsets(v) for v in value]
+    if isinstance(value, str) and len(value) > 19 and value[10:11] == "T" and value[19:20] in ".Z":
+        return value.rstrip("Z")
+    return value
+
+
+def test_dates_without_an_offset_fail_no_clause(pytester, mock):
+    result = _run(pytester, mock, Breaker("naive-dates", response=_naive_dates), "-q")
+    assert result.ret == 0, result.stdout.str()[-3000:]
+    assert result.parseoutcomes().get("passed", 0) >= 40

@@ -35,6 +35,23 @@ def _string_ids(call: Call, answer: Answer) -> Answer:
     return answer
 
 
+def _dates(render):
+    """A response breaker rewriting UpdatedDate of every 200 contact body with render(text)."""
+
+    def rewrite(call: Call, answer: Answer) -> Answer:
+        if answer.status == 200 and answer.body:
+            try:
+                body = answer.json()
+            except ValueError:
+                return answer  # XML
+            if isinstance(body, dict) and isinstance(body.get("UpdatedDate"), str):
+                body["UpdatedDate"] = render(body["UpdatedDate"])
+                answer.set_json(body)
+        return answer
+
+    return rewrite
+
+
 @pytest.fixture(scope="module")
 def mock():
     with MockServer(credentials=MockCredentials.generate()) as server:
@@ -64,6 +81,13 @@ def test_unbroken_server_passes_generated_tests(pytester, mock):
     assert result.ret == 0, result.stdout.str()[-3000:]
 
 
+def test_dates_without_an_offset_are_conformant(pytester, mock):
+    # SuperOffice's default rendering: no offset unless SO-TimeZone asks for includeTZOffset.
+    naive = Breaker("naive-dates", response=_dates(lambda text: text.rstrip("Z")[:19]))
+    result = _run(pytester, mock, naive, "-q", "-k", "PatchContact or GetContact")
+    assert result.ret == 0, result.stdout.str()[-3000:]
+
+
 @pytest.mark.parametrize(
     ("breaker", "selection", "words"),
     [
@@ -77,8 +101,13 @@ def test_unbroken_server_passes_generated_tests(pytester, mock):
             "PatchContact-merge-patch",
             ["Response violates schema", "ContactId"],
         ),
+        (
+            Breaker("dates-as-words", response=_dates(lambda text: "yesterday")),
+            "PatchContact-merge-patch",
+            ["Response value in the wrong format", "UpdatedDate", "date-time"],
+        ),
     ],
-    ids=["500-on-valid-patch", "patch-response-violates-schema"],
+    ids=["500-on-valid-patch", "patch-response-violates-schema", "date-not-a-date"],
 )
 def test_broken_server_fails_with_a_reproducible_report(pytester, mock, breaker, selection, words):
     result = _run(pytester, mock, breaker, "-q", "-k", selection)

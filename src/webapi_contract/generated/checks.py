@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.core.failures import Failure
 from schemathesis.core.parameters import ParameterLocation
+
+from webapi_contract import schemastore
 
 __all__ = [
     "BUILTIN",
@@ -15,6 +18,7 @@ __all__ = [
     "documented_status_code",
     "malformed_patch_refused",
     "negative_entity_rejected",
+    "response_formats",
 ]
 
 # Statuses the docs give for every route rather than per operation (docs/vendor/reference/
@@ -46,6 +50,46 @@ class MalformedPatchAccepted(Failure):
 
     code = "WC102"
     kind_title = "Malformed JSON Patch accepted"
+
+
+class FormatMismatch(Failure):
+    """A value of the response does not have the format its schema gives (date-time, uuid)."""
+
+    code = "WC103"
+    kind_title = "Response value in the wrong format"
+
+
+@cache
+def _response_schema(path: str, method: str, status: str) -> str | None:
+    """The derived schema name of a documented JSON response, e.g. ContactEntityWithLinks."""
+    operation = schemastore.openapi()["paths"].get(path, {}).get(method.lower(), {})
+    content = operation.get("responses", {}).get(status, {}).get("content", {})
+    ref = content.get("application/json", {}).get("schema", {}).get("$ref", "")
+    return ref.rsplit("/", 1)[-1] or None
+
+
+def response_formats(ctx: Any, response: Any, case: Any) -> bool | None:
+    """Formats of a documented JSON response, checked as the hand-written clauses check them.
+
+    Schemathesis' response_schema_conformance runs with format validation off, because RFC 3339
+    date-times need an offset and SuperOffice writes none by default (see schemastore.FORMATS).
+    """
+    name = _response_schema(case.operation.path, case.operation.method, str(response.status_code))
+    if name is None:
+        return None
+    try:
+        body = response.json()
+    except ValueError:
+        return None  # content_type_conformance and response_schema_conformance judge that
+    wrong = [e for e in schemastore.validator(name).iter_errors(body) if e.validator == "format"]
+    if wrong:
+        shown = "; ".join(f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in wrong[:5])
+        raise FormatMismatch(
+            operation=case.operation.label,
+            message=f"{shown}\nSchema: {name}",
+            title="Response value in the wrong format",
+        )
+    return None
 
 
 def builtin(*names: str) -> list[Any]:

@@ -157,7 +157,11 @@ class ShardRun:
         names = list(extra.BUILTIN)
         if self.auth_confirmed:
             names.remove("ignored_auth")  # enforcement was confirmed for this operation
-        additional: list[Any] = [extra.documented_status_code, extra.negative_entity_rejected]
+        additional: list[Any] = [
+            extra.documented_status_code,
+            extra.negative_entity_rejected,
+            extra.response_formats,
+        ]
         if self.variant.body == "malformed":
             names.remove("positive_data_acceptance")
             additional.append(extra.malformed_patch_refused)

@@ -85,6 +85,7 @@ def linked_machine(schema: Any, api: EntityApi, pool: EntityPool) -> type:
             additional = [
                 extra.documented_status_code,
                 extra.negative_entity_rejected,
+                extra.response_formats,
                 *(additional_checks or []),
             ]
             super().validate_response(response, case, additional_checks=additional, **kwargs)

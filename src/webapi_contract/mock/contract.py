@@ -66,7 +66,7 @@ class EntityContract:
             validator = Draft202012Validator(
                 member,
                 registry=schemastore.registry(),
-                format_checker=Draft202012Validator.FORMAT_CHECKER,
+                format_checker=schemastore.FORMATS,
             )
             self._members[key] = validator
         return validator
