@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from contact_api import SAVE, contact_path
+from contact_api import JSON_PATCH, SAVE, contact_path
 
 from webapi_contract.client import ApiClient
 from webapi_contract.config import Settings
@@ -106,6 +106,29 @@ def new_contact(
 def contact(new_contact: NewContact, request: pytest.FixtureRequest) -> dict[str, Any]:
     """A fresh contact created for this test."""
     return new_contact(request.node.name[:60])
+
+
+@pytest.fixture
+def updated_contact(api: ApiClient, contact: dict[str, Any]) -> dict[str, Any]:
+    """A fresh contact changed once by a JSON Patch, as the PATCH answered it.
+
+    Clauses about UpdatedDate start from here: nothing documents what a contact nobody has
+    changed carries there (a server may leave it null, or at 0001-01-01).
+    """
+    exchange = api.patch(
+        contact_path(contact["ContactId"]),
+        headers={"Content-Type": JSON_PATCH},
+        json_body=[{"op": "replace", "path": "/Number2", "value": "changed once"}],
+    )
+    if exchange.status != 200:
+        pytest.fail(
+            f"test data could not be prepared (a JSON Patch of a new contact answered "
+            f"{exchange.status}); clauses needing a changed contact cannot run\n"
+            f"{exchange.describe()}",
+            pytrace=False,
+        )
+    changed: dict[str, Any] = exchange.json()
+    return changed
 
 
 @pytest.fixture(scope="session")

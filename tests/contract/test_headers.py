@@ -45,8 +45,8 @@ def test_tuning_headers_are_accepted(api, contact, verdict, header, value):
     quote="CreatedDate and UpdatedDate are always UTC",
     mutating=True,
 )
-def test_time_zone_keeps_created_and_updated_instants(api, contact, verdict, zone):
-    path = contact_path(contact["ContactId"])
+def test_time_zone_keeps_created_and_updated_instants(api, updated_contact, verdict, zone):
+    path = contact_path(updated_contact["ContactId"])
     plain = verdict.json_body(api.get(path))
     zoned_read = api.get(path, headers={"SO-TimeZone": zone})
     zoned = verdict.json_body(zoned_read)
@@ -66,8 +66,8 @@ def test_time_zone_keeps_created_and_updated_instants(api, contact, verdict, zon
     quote="Date registered in UTC.",
     mutating=True,
 )
-def test_content_type_declared_and_dates_iso(api, contact, verdict):
-    read = api.get(contact_path(contact["ContactId"]))
+def test_content_type_declared_and_dates_iso(api, updated_contact, verdict):
+    read = api.get(contact_path(updated_contact["ContactId"]))
     verdict.true(
         bool(read.response.headers.get("Content-Type")), "a Content-Type header", "none", read
     )

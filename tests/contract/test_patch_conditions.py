@@ -106,8 +106,8 @@ def _http_date(moment):
     quote="Update aborted because ContactEntity has changed since the requested",
     mutating=True,
 )
-def test_stale_if_unmodified_since_is_refused(api, contact, verdict):
-    cid = contact["ContactId"]
+def test_stale_if_unmodified_since_is_refused(api, updated_contact, verdict):
+    cid = updated_contact["ContactId"]
     before = _snapshot(api, cid)
     updated = parse_instant(before["UpdatedDate"]).replace(microsecond=0)
     stale = _http_date(updated - timedelta(seconds=5))
@@ -127,8 +127,8 @@ def test_stale_if_unmodified_since_is_refused(api, contact, verdict):
     quote="Update aborted because ContactEntity has changed since the requested",
     mutating=True,
 )
-def test_current_if_unmodified_since_applies(api, contact, verdict):
-    cid = contact["ContactId"]
+def test_current_if_unmodified_since_applies(api, updated_contact, verdict):
+    cid = updated_contact["ContactId"]
     updated = parse_instant(value_of(api.get(contact_path(cid)).json(), "UpdatedDate"))
     # HTTP dates carry whole seconds: round up so the date is at or after the update.
     current = _http_date(updated.replace(microsecond=0) + timedelta(seconds=1))

@@ -199,14 +199,14 @@ def test_passing_test_lets_rest_apply(api, contact, verdict):
     quote="Date last updated in UTC.",
     mutating=True,
 )
-def test_updated_date_moves_forward(api, contact, verdict):
-    previous = parse_instant(value_of(contact, "UpdatedDate"))
+def test_updated_date_moves_forward(api, updated_contact, verdict):
+    previous = parse_instant(value_of(updated_contact, "UpdatedDate"))
     for step in range(2):
         # A server may store second precision: wait past the next second so equal is a fault.
         time.sleep(1.05)
         sent = _patch(
             api,
-            contact["ContactId"],
+            updated_contact["ContactId"],
             [{"op": "replace", "path": "/Number2", "value": f"step {step}"}],
         )
         verdict.status(sent, 200)

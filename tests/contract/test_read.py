@@ -94,8 +94,8 @@ def _not_modified_since(read):
     quote=GET_RESPONSES,
     mutating=True,
 )
-def test_if_modified_since_answers_not_modified(api, contact, verdict):
-    path = contact_path(contact["ContactId"])
+def test_if_modified_since_answers_not_modified(api, updated_contact, verdict):
+    path = contact_path(updated_contact["ContactId"])
     read = api.get(path)
     verdict.status(read, 200)
     since = _not_modified_since(read)

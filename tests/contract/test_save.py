@@ -91,8 +91,8 @@ def _server_time(date):
     quote="Date registered in UTC.",
     mutating=True,
 )
-def test_stamps_of_a_new_contact_are_utc(api, contact, verdict):
-    read = api.get(contact_path(contact["ContactId"]))
+def test_stamps_of_a_new_contact_are_utc(api, updated_contact, verdict):
+    read = api.get(contact_path(updated_contact["ContactId"]))
     verdict.status(read, 200)
     now = _server_time(read.response.headers.get("Date"))
     if now is None:

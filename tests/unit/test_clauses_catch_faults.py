@@ -84,3 +84,41 @@ def test_dates_without_an_offset_fail_no_clause(pytester, mock):
     result = _run(pytester, mock, Breaker("naive-dates", response=_naive_dates), "-q")
     assert result.ret == 0, result.stdout.str()[-3000:]
     assert result.parseoutcomes().get("passed", 0) >= 40
+
+
+class _UnchangedHaveNoUpdatedDate:
+    """A server that leaves UpdatedDate null until a contact's first change (undocumented
+    either way), also when a GET reads it."""
+
+    def __init__(self):
+        self.fresh: set[int] = set()
+
+    def __call__(self, call, answer):
+        if answer.status != 200 or not answer.body:
+            return answer
+        try:
+            body = answer.json()
+        except ValueError:
+            return answer
+        if not isinstance(body, dict) or not isinstance(body.get("ContactId"), int):
+            return answer
+        cid = body["ContactId"]
+        try:
+            sent = call.json()
+        except ValueError:
+            sent = None  # an XML or form save
+        if call.method == "POST" and isinstance(sent, dict) and not sent.get("ContactId"):
+            self.fresh.add(cid)
+        elif call.method == "PATCH":
+            self.fresh.discard(cid)
+        if cid in self.fresh:
+            body["UpdatedDate"] = None
+            answer.set_json(body)
+        return answer
+
+
+def test_a_null_updated_date_before_the_first_change_fails_no_clause(pytester, mock):
+    breaker = Breaker("unchanged-no-updated-date", response=_UnchangedHaveNoUpdatedDate())
+    result = _run(pytester, mock, breaker, "-q", "-p", "no:xdist")
+    assert result.ret == 0, result.stdout.str()[-3000:]
+    assert result.parseoutcomes().get("passed", 0) >= 40
