@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 import warnings
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -133,13 +134,23 @@ def updated_contact(api: ApiClient, contact: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def missing_id(api: ApiClient, contract_settings: Settings, new_contact: NewContact) -> int:
-    """An id no contact should have: one this run created and deleted (safe to touch, since it
-    is ours, and judged by the clause), or under --readonly a huge id confirmed absent by GET."""
+    """An id no contact has: one this run created and deleted (safe to touch, since it is
+    ours), once GET reports it gone; else (under --readonly, or a server that soft-deletes) a
+    huge id confirmed absent by GET. When no id answers 404, the deleted one is used and the
+    clauses judge what the server says of it."""
+    deleted: int | None = None
     if not contract_settings.readonly:
         entity = new_contact("deleted")
-        api.delete(contact_path(entity["ContactId"]))
-        return int(entity["ContactId"])
+        path = contact_path(entity["ContactId"])
+        if api.delete(path).status in (200, 204):
+            deleted = int(entity["ContactId"])
+            for wait in (0.0, 0.5, 1.0, 2.0):
+                time.sleep(wait)
+                if api.get(path).status == 404:
+                    return deleted
     for candidate in range(2_147_480_000, 2_147_483_000, 1000):
         if api.get(contact_path(candidate)).status == 404:
             return candidate
+    if deleted is not None:
+        return deleted
     pytest.fail("found no contact id that the server reports as absent (404)", pytrace=False)

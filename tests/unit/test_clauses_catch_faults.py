@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from support.breakers import CASES, Case
-from support.breaking_proxy import Breaker, BreakingProxy
+from support.breaking_proxy import Answer, Breaker, BreakingProxy
 
 from webapi_contract.config import basic
 from webapi_contract.mock import MockCredentials, MockServer
@@ -122,3 +122,17 @@ def test_a_null_updated_date_before_the_first_change_fails_no_clause(pytester, m
     result = _run(pytester, mock, breaker, "-q", "-p", "no:xdist")
     assert result.ret == 0, result.stdout.str()[-3000:]
     assert result.parseoutcomes().get("passed", 0) >= 40
+
+
+def _app_token_required(call, upstream):
+    """401 unless the request carries the app token the tenant issued (SuperOffice Online)."""
+    if call.header("SO-AppToken") != "issued-app-token-42":
+        return Answer(401, {"Content-Type": "application/json"}, b"{}")
+    return call
+
+
+def test_a_tenant_requiring_its_app_token_fails_no_header_clause(pytester, mock):
+    breaker = Breaker("app-token-required", request=_app_token_required)
+    result = _run(pytester, mock, breaker, "-q", "-k", "tuning", "--app-token=issued-app-token-42")
+    assert result.ret == 0, result.stdout.str()[-3000:]
+    assert result.parseoutcomes().get("passed", 0) >= 9
