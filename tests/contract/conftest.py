@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from contact_api import JSON_PATCH, SAVE, contact_path
+from contact_api import JSON_PATCH, SAVE, contact_path, value_of
 
 from webapi_contract.client import ApiClient
 from webapi_contract.config import Settings
@@ -92,7 +92,7 @@ def new_contact(
                 pytrace=False,
             )
         entity: dict[str, Any] = exchange.json()
-        created.append(int(entity["ContactId"]))
+        created.append(int(value_of(entity, "ContactId")))
         return entity
 
     yield create

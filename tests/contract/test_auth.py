@@ -87,9 +87,24 @@ def _delete_if_created(api, sent):
         api.delete(contact_path(created))
 
 
+def _basic_user(credential):
+    """The user name of a Basic credential (also one given whole with --auth), or None."""
+    if credential.username:
+        return credential.username
+    try:
+        decoded = base64.b64decode(credential.authorization.partition(" ")[2], validate=True)
+    except ValueError:
+        return None
+    user, colon, _ = decoded.decode("utf-8", "replace").partition(":")
+    return user if colon else None
+
+
 def _tampered(credential):
-    if credential.scheme.lower() == "basic" and credential.username:
-        token = base64.b64encode(f"{credential.username}:wrong-password".encode()).decode()
+    """The same credential with a wrong secret: for Basic, the right user and a wrong password
+    (still valid base64, so only the password is wrong)."""
+    user = _basic_user(credential) if credential.scheme.lower() == "basic" else None
+    if user is not None:
+        token = base64.b64encode(f"{user}:wrong-password".encode()).decode()
         return f"Basic {token}"
     scheme, _, secret = credential.authorization.partition(" ")
     return f"{scheme} {secret[::-1]}x"

@@ -90,3 +90,24 @@ def test_fault_fails_its_clause_with_a_message_naming_the_behaviour(pytester, fa
     for word in words:
         assert word in output, f"{word!r} missing:\n{output[-3000:]}"
     assert creds.password not in output
+
+
+def test_wrong_password_is_caught_when_basic_is_given_whole_with_auth(pytester):
+    from webapi_contract.config import basic
+
+    creds = MockCredentials.generate()
+    whole = basic(creds.username, creds.password).authorization
+    with MockServer(credentials=creds, fault="wrong-password-accepted") as server:
+        result = pytester.runpytest_inprocess(
+            str(CONTRACT / "test_auth.py"),
+            "-k",
+            "wrong_credentials",
+            f"--base-url={server.base_url}",
+            f"--auth={whole}",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+        )
+    output = result.stdout.str()
+    assert result.ret == 1, output[-3000:]
+    assert "wrong Basic answered 200" in output
