@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import InvalidHeader
 from urllib3.util.retry import Retry
 
 from webapi_contract.config import Settings, strip_userinfo
@@ -21,10 +20,12 @@ __all__ = [
     "MASK",
     "ApiClient",
     "Exchange",
+    "ThrottleRetry",
     "keep_headers_as_set",
     "redact_body",
     "redact_headers",
     "redact_text",
+    "throttle_aware",
 ]
 
 MASK = "***"
@@ -33,7 +34,7 @@ MASK = "***"
 RETRY_STATUSES = frozenset({429, 503})
 MAX_RETRIES = 4
 MAX_RETRY_WAIT_S = 30.0
-_BACKOFF_S = (1.0, 2.0, 4.0, 8.0)
+BACKOFF_FACTOR = 0.5  # without Retry-After: 0.5, 1, 2, 4 s
 SECRET_HEADERS = frozenset({"authorization", "x-xsrf-token", "cookie", "set-cookie", "so-apptoken"})
 _SECRET_KEY = re.compile(r"pass(word)?|secret|token|ticket|authorization", re.IGNORECASE)
 _BODY_LIMIT = 2000
@@ -126,24 +127,58 @@ def keep_headers_as_set(request: requests.PreparedRequest) -> requests.PreparedR
     return request
 
 
-def retry_wait(response: requests.Response, attempt: int) -> float | None:
-    """Seconds to wait before sending again, or None when the response is a verdict.
+class ThrottleRetry(Retry):
+    """urllib3's Retry, for throttling and for connections that could not be opened.
 
-    429 always, 503 only with Retry-After; Retry-After in seconds or as an HTTP date, capped
-    at MAX_RETRY_WAIT_S; without it, a backoff of 1, 2, 4, 8 s.
+    A 429, or a 503 that says when to come back (Retry-After), is sent again, whatever the
+    method: the request was not processed. Retry-After (seconds or an HTTP date) is capped at
+    MAX_RETRY_WAIT_S; without a usable one, the backoff (0.5, 1, 2, 4 s). A request that
+    was sent is never repeated on a network error, since it may have been processed.
     """
-    if attempt >= MAX_RETRIES or response.status_code not in RETRY_STATUSES:
-        return None
-    after = response.headers.get("Retry-After", "").strip()
-    if not after and response.status_code == 503:
-        return None
-    wait = _BACKOFF_S[min(attempt, len(_BACKOFF_S) - 1)]
-    if after.isdigit():
-        wait = float(after)
-    elif after:
-        with contextlib.suppress(TypeError, ValueError):
-            wait = parsedate_to_datetime(after).timestamp() - time.time()
-    return min(max(wait, 0.0), MAX_RETRY_WAIT_S)
+
+    def __init__(self, **kwargs: Any) -> None:
+        settings: dict[str, Any] = {
+            "total": None,
+            "connect": 2,
+            "read": 0,
+            "redirect": 0,
+            "other": 0,
+            "status": MAX_RETRIES,
+            "allowed_methods": None,
+            "status_forcelist": RETRY_STATUSES,
+            "backoff_factor": BACKOFF_FACTOR,
+            "backoff_max": MAX_RETRY_WAIT_S,
+            "raise_on_status": False,
+            "respect_retry_after_header": True,
+        }
+        super().__init__(**{**settings, **kwargs})
+
+    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
+        if status_code == 503 and not has_retry_after:
+            return False
+        return bool(super().is_retry(method, status_code, has_retry_after))
+
+    def get_retry_after(self, response: Any) -> float | None:
+        try:
+            after = super().get_retry_after(response)
+        except InvalidHeader:
+            return None
+        return None if after is None else min(max(after, 0.0), MAX_RETRY_WAIT_S)
+
+
+def throttle_aware(session: requests.Session) -> requests.Session:
+    """session with ThrottleRetry on every http(s) connection; the same session back."""
+    adapter = HTTPAdapter(max_retries=ThrottleRetry())
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
+def _throttled_attempts(response: requests.Response) -> int:
+    """How many throttled answers (429/503) came before this response."""
+    retries = getattr(response.raw, "retries", None)
+    history = getattr(retries, "history", ()) or ()
+    return sum(1 for attempt in history if attempt.status in RETRY_STATUSES)
 
 
 def _as_text(headers: Mapping[str, str | bytes]) -> dict[str, str]:
@@ -164,14 +199,7 @@ class ApiClient:
         # adding Basic auth from ~/.netrc or URL userinfo (which would turn "no credentials" into
         # valid ones). Proxy settings from the environment still apply.
         self.session.auth = keep_headers_as_set
-        # A connection that could not be opened is opened again (nothing was sent); a request
-        # that was sent is never repeated on a network error, since it may have been processed.
-        retry = Retry(
-            total=None, connect=2, read=0, redirect=0, status=0, other=0, backoff_factor=0.2
-        )
-        adapter = HTTPAdapter(max_retries=retry)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
+        throttle_aware(self.session)
         self.session.headers.update({"Accept": "application/json"})
         if settings.app_token:
             self.session.headers["SO-AppToken"] = settings.app_token
@@ -208,19 +236,11 @@ class ApiClient:
         sent.update(headers or {})
         sent = {k: v for k, v in sent.items() if v is not None}
         url = self.url(path)
-        attempt = 0
-        while True:
-            started = time.perf_counter()
-            response = self.session.request(
-                method, url, data=body, headers=sent, timeout=self.settings.timeout
-            )
-            elapsed = (time.perf_counter() - started) * 1000
-            wait = retry_wait(response, attempt)
-            if wait is None:
-                break
-            response.close()
-            time.sleep(wait)
-            attempt += 1
+        started = time.perf_counter()
+        response = self.session.request(
+            method, url, data=body, headers=sent, timeout=self.settings.timeout
+        )
+        elapsed = (time.perf_counter() - started) * 1000
         self.last = Exchange(
             method=method,
             url=url,
@@ -229,7 +249,7 @@ class ApiClient:
             response=response,
             elapsed_ms=elapsed,
             secrets=tuple(self.settings.secrets()),
-            retries=attempt,
+            retries=_throttled_attempts(response),
         )
         for observe in self.observers:
             observe(self.last)

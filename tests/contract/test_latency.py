@@ -33,7 +33,8 @@ def test_calls_stay_under_threshold(api, contract_settings, contact, verdict):
         ),
         api.post(SAVE, json_body={**contact, "Number2": "timed again"}),
     ]
-    slow = [c for c in calls if c.elapsed_ms > threshold]
+    # A throttled call's time includes the waits before it was sent again: not its latency.
+    slow = [c for c in calls if c.elapsed_ms > threshold and not c.retries]
     for call in calls:
         verdict.true(call.status == 200, f"{call.method} answered 200", f"{call.status}", call)
     if not slow:

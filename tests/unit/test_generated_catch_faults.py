@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from support.breakers import _authorize_anything
 from support.breaking_proxy import Answer, Breaker, BreakingProxy, Call, Upstream
 
 from webapi_contract.config import basic
@@ -81,6 +82,33 @@ def test_unbroken_server_passes_generated_tests(pytester, mock):
     assert result.ret == 0, result.stdout.str()[-3000:]
 
 
+class _Throttles:
+    """Every 4th request is answered 429 with Retry-After, without reaching the server."""
+
+    def __init__(self):
+        self.seen = 0
+        self.throttled = 0
+
+    def __call__(self, call: Call, upstream: Upstream) -> Call | Answer:
+        self.seen += 1
+        if self.seen % 4 == 0:
+            self.throttled += 1
+            return Answer(429, {"Retry-After": "0", "Content-Type": "text/plain"}, b"slow down")
+        return call
+
+
+def test_throttling_is_not_a_failure(pytester, mock, monkeypatch):
+    from webapi_contract import client
+    from webapi_contract.generated import checks
+
+    monkeypatch.setattr(client, "BACKOFF_FACTOR", 0.0)  # the waits are not under test here
+    monkeypatch.setattr(checks, "_PROBE_WAITS_S", (0.0, 0.0, 0.0))
+    throttles = _Throttles()
+    result = _run(pytester, mock, Breaker("throttled", request=throttles), "-q", "-k", "Patch")
+    assert result.ret == 0, result.stdout.str()[-3000:]
+    assert throttles.throttled >= 5
+
+
 def test_dates_without_an_offset_are_conformant(pytester, mock):
     # SuperOffice's default rendering: no offset unless SO-TimeZone asks for includeTZOffset.
     naive = Breaker("naive-dates", response=_dates(lambda text: text.rstrip("Z")[:19]))
@@ -102,12 +130,22 @@ def test_dates_without_an_offset_are_conformant(pytester, mock):
             ["Response violates schema", "ContactId"],
         ),
         (
+            Breaker("auth-ignored", request=_authorize_anything),
+            "PatchContact-merge-patch",
+            ["API accepts requests without authentication"],
+        ),
+        (
             Breaker("dates-as-words", response=_dates(lambda text: "yesterday")),
             "PatchContact-merge-patch",
             ["Response value in the wrong format", "UpdatedDate", "date-time"],
         ),
     ],
-    ids=["500-on-valid-patch", "patch-response-violates-schema", "date-not-a-date"],
+    ids=[
+        "500-on-valid-patch",
+        "patch-response-violates-schema",
+        "auth-not-enforced",
+        "date-not-a-date",
+    ],
 )
 def test_broken_server_fails_with_a_reproducible_report(pytester, mock, breaker, selection, words):
     result = _run(pytester, mock, breaker, "-q", "-k", selection)

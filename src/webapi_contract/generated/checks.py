@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import time
 from functools import cache
 from typing import Any
 
@@ -16,6 +18,7 @@ __all__ = [
     "GLOBAL_STATUSES",
     "builtin",
     "documented_status_code",
+    "ignored_auth_unless_throttled",
     "malformed_patch_refused",
     "negative_entity_rejected",
     "response_formats",
@@ -34,7 +37,6 @@ BUILTIN = (
     "response_schema_conformance",
     "positive_data_acceptance",
     "missing_required_header",
-    "ignored_auth",
 )
 
 
@@ -89,6 +91,30 @@ def response_formats(ctx: Any, response: Any, case: Any) -> bool | None:
             message=f"{shown}\nSchema: {name}",
             title="Response value in the wrong format",
         )
+    return None
+
+
+# Schemathesis sends the probes of `ignored_auth` (the request without, then with wrong
+# credentials) outside the run's session, so a rate-limited server's 429 reaches the check.
+_THROTTLED = re.compile(r"got `(429|503) ")
+_PROBE_WAITS_S = (1.0, 2.0, 4.0)
+
+
+def ignored_auth_unless_throttled(ctx: Any, response: Any, case: Any) -> bool | None:
+    """Schemathesis' ignored_auth, sent again when a probe was throttled (429, or 503), and no
+    verdict when it stays throttled: throttling says nothing about authentication."""
+    (check,) = builtin("ignored_auth")
+    for wait in (*_PROBE_WAITS_S, None):
+        try:
+            result: bool | None = check(ctx, response, case)
+        except Failure as failure:
+            if not _THROTTLED.search(failure.message or ""):
+                raise
+            if wait is None:
+                return None
+            time.sleep(wait)
+            continue
+        return result
     return None
 
 

@@ -10,7 +10,7 @@ import requests
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
-from webapi_contract.client import keep_headers_as_set
+from webapi_contract.client import keep_headers_as_set, throttle_aware
 from webapi_contract.generated import checks as extra
 from webapi_contract.generated.patches import PatchBodies
 from webapi_contract.generated.pool import EntityPool, addresses_an_entity, id_keys
@@ -45,7 +45,7 @@ def _with_body(case: Any, body: Any) -> Any:
 def linked_machine(schema: Any, api: EntityApi, pool: EntityPool) -> type:
     """A state machine over schema's links that only changes entities the run created."""
     _meaningful_patches(schema, api)
-    session = requests.Session()
+    session = throttle_aware(requests.Session())
     session.auth = keep_headers_as_set  # no ~/.netrc or URL-userinfo credentials
     session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
     labels = {api.update, api.delete}
