@@ -136,3 +136,18 @@ def test_a_tenant_requiring_its_app_token_fails_no_header_clause(pytester, mock)
     result = _run(pytester, mock, breaker, "-q", "-k", "tuning", "--app-token=issued-app-token-42")
     assert result.ret == 0, result.stdout.str()[-3000:]
     assert result.parseoutcomes().get("passed", 0) >= 9
+
+
+def _soft_delete(call, upstream):
+    """DELETE answers 204 but the contact stays readable (a soft-deleting server)."""
+    if call.method == "DELETE":
+        return Answer(204, {}, b"")
+    return call
+
+
+def test_a_soft_deleting_server_fails_no_404_clause(pytester, mock):
+    result = _run(
+        pytester, mock, Breaker("soft-delete", request=_soft_delete), "-q", "-k", "missing"
+    )
+    assert result.ret == 0, result.stdout.str()[-3000:]
+    assert result.parseoutcomes().get("passed", 0) >= 3
