@@ -165,3 +165,14 @@ def test_failure_report_names_the_rerun_command(pytester, mock):
     result = _run(pytester, mock, breaker, "-q", "-k", "PatchContact-merge-patch-1of2")
     assert "--hypothesis-seed=0" in result.stdout.str()
     assert json.dumps("ContactId")[1:-1] in result.stdout.str()
+
+
+def test_netrc_credentials_never_reach_the_auth_probes(pytester, mock, tmp_path, monkeypatch):
+    # Schemathesis sends ignored_auth's probes outside our session; requests would add these.
+    netrc = tmp_path / "netrc"
+    creds = mock.credentials
+    netrc.write_text(f"machine 127.0.0.1 login {creds.username} password {creds.password}\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    result = _run(pytester, mock, Breaker("none"), "-q", "-k", "PatchContact-merge-patch")
+    assert result.ret == 0, result.stdout.str()[-3000:]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
@@ -95,18 +98,35 @@ def response_formats(ctx: Any, response: Any, case: Any) -> bool | None:
 
 
 # Schemathesis sends the probes of `ignored_auth` (the request without, then with wrong
-# credentials) outside the run's session, so a rate-limited server's 429 reaches the check.
+# credentials) outside the run's session: a rate-limited server's 429 reaches the check, and
+# requests would add credentials from ~/.netrc to them (making "no credentials" valid ones).
 _THROTTLED = re.compile(r"got `(429|503) ")
 _PROBE_WAITS_S = (1.0, 2.0, 4.0)
 
 
+@contextmanager
+def _without_netrc() -> Iterator[None]:
+    """requests reads no ~/.netrc inside the block (NETRC points at an empty file)."""
+    saved = os.environ.get("NETRC")
+    os.environ["NETRC"] = os.devnull
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("NETRC", None)
+        else:
+            os.environ["NETRC"] = saved
+
+
 def ignored_auth_unless_throttled(ctx: Any, response: Any, case: Any) -> bool | None:
-    """Schemathesis' ignored_auth, sent again when a probe was throttled (429, or 503), and no
-    verdict when it stays throttled: throttling says nothing about authentication."""
+    """Schemathesis' ignored_auth, its probes sent without ~/.netrc credentials, sent again
+    when a probe was throttled (429, or 503), and no verdict when it stays throttled:
+    throttling says nothing about authentication."""
     (check,) = builtin("ignored_auth")
     for wait in (*_PROBE_WAITS_S, None):
         try:
-            result: bool | None = check(ctx, response, case)
+            with _without_netrc():
+                result: bool | None = check(ctx, response, case)
         except Failure as failure:
             if not _THROTTLED.search(failure.message or ""):
                 raise
