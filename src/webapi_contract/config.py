@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import os
 import re
 import tomllib
@@ -32,7 +33,7 @@ DEFAULT_GENERATED_EXAMPLES = 20
 # Keys that may live in pyproject.toml. Secrets are deliberately absent: they belong in the
 # environment or on the command line, never in a file that is committed.
 PYPROJECT_KEYS = frozenset(
-    {"base-url", "timeout", "readonly", "latency-strict", "generated-examples"}
+    {"base-url", "timeout", "readonly", "latency-strict", "generated-examples", "test-contact"}
 )
 
 # option name (as in argparse dest) -> environment variable
@@ -48,6 +49,7 @@ ENVIRONMENT = {
     "readonly": "WEBAPI_READONLY",
     "latency_strict": "WEBAPI_LATENCY_STRICT",
     "generated_examples": "WEBAPI_GENERATED_EXAMPLES",
+    "test_contact": "WEBAPI_TEST_CONTACT",
 }
 
 
@@ -78,6 +80,9 @@ class Settings:
     readonly: bool = False
     latency_strict: bool = False
     embedded: bool = False
+    # Fields every contact the suite creates carries, over its defaults (a tenant's mandatory
+    # fields, a category that exists there).
+    test_contact: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def primary(self) -> Credential | None:
@@ -178,6 +183,26 @@ def read_pyproject(rootdir: Path) -> dict[str, Any]:
     return {key.replace("-", "_"): value for key, value in table.items()}
 
 
+def _as_fields(value: Any) -> dict[str, Any]:
+    """test-contact: a JSON object (text, or a TOML table in pyproject) of contact fields."""
+    if value in (None, ""):
+        return {}
+    fields = value
+    if isinstance(value, str):
+        try:
+            fields = json.loads(value)
+        except ValueError as exc:
+            raise ConfigError(f"test-contact: not valid JSON ({exc})") from None
+    if not isinstance(fields, dict):
+        raise ConfigError(
+            f"test-contact: expected a JSON object of contact fields such as "
+            f'{{"Category": {{"Id": 3}}}}, got {value!r}'
+        )
+    if any(str(key).lower() == "contactid" for key in fields):
+        raise ConfigError("test-contact: ContactId is not a field to set (test contacts are new)")
+    return dict(fields)
+
+
 def _as_bool(name: str, value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -256,6 +281,7 @@ def resolve(
         timeout=DEFAULT_TIMEOUT if _unset(merged["timeout"]) else _as_timeout(merged["timeout"]),
         readonly=_as_bool("readonly", merged["readonly"] or False),
         latency_strict=_as_bool("latency-strict", merged["latency_strict"] or False),
+        test_contact=_as_fields(merged["test_contact"]),
     )
 
 

@@ -37,6 +37,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--token", help="Bearer token (env WEBAPI_TOKEN)")
     group.addoption("--app-token", help="sent as SO-AppToken (env WEBAPI_APP_TOKEN)")
     group.addoption(
+        "--test-contact",
+        metavar="JSON",
+        help="fields every contact the suite creates carries, e.g. a tenant's mandatory fields "
+        "(env WEBAPI_TEST_CONTACT; pyproject test-contact)",
+    )
+    group.addoption(
         "--readonly",
         action="store_true",
         default=None,
@@ -85,6 +91,7 @@ def _option_values(config: pytest.Config) -> dict[str, Any]:
         "timeout",
         "readonly",
         "latency_strict",
+        "test_contact",
     )
     return {name: config.getoption(name) for name in names}
 

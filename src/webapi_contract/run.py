@@ -76,6 +76,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--token", help="Bearer token")
     parser.add_argument("--app-token", help="sent as SO-AppToken")
     parser.add_argument(
+        "--test-contact", metavar="JSON", help="fields every contact the suite creates carries"
+    )
+    parser.add_argument(
         "--readonly", action="store_true", default=None, help="only clauses that change nothing"
     )
     parser.add_argument(
@@ -191,6 +194,8 @@ def _pytest_args(args: argparse.Namespace, suite: Path, report_dir: Path) -> lis
         command.append(f"--generated-examples={args.generated_examples}")
     if args.doc_base_url:
         command.append(f"--doc-base-url={args.doc_base_url}")
+    if args.test_contact:
+        command.append(f"--test-contact={args.test_contact}")
     return command + list(args.pytest_args)
 
 

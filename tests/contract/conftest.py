@@ -82,6 +82,7 @@ def new_contact(
             "Number1": "398739",
             "Emails": [{"Value": "first@example.com", "Description": "work"}],
             "Category": {"Id": 1},
+            **contract_settings.test_contact,
             **fields,
         }
         exchange = api.post(SAVE, json_body=body)

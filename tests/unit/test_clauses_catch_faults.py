@@ -151,3 +151,26 @@ def test_a_soft_deleting_server_fails_no_404_clause(pytester, mock):
     )
     assert result.ret == 0, result.stdout.str()[-3000:]
     assert result.parseoutcomes().get("passed", 0) >= 3
+
+
+def _business_mandatory(call, upstream):
+    """A tenant where Business is a mandatory field: a save without it is refused."""
+    if call.method == "POST" and "savecontactentity" in call.path.lower():
+        try:
+            body = call.json()
+        except ValueError:
+            return call
+        if isinstance(body, dict) and not body.get("Business"):
+            return Answer(400, {"Content-Type": "application/json"}, b'{"Error": true}')
+    return call
+
+
+def test_test_contact_fields_reach_every_contact_the_suite_creates(pytester, mock):
+    breaker = Breaker("business-mandatory", request=_business_mandatory)
+    fields = '--test-contact={"Business": {"Id": 2, "Value": "Retail"}}'
+    result = _run(pytester, mock, breaker, "-q", "-k", "save or replace", fields)
+    assert result.ret == 0, result.stdout.str()[-3000:]
+    assert result.parseoutcomes().get("passed", 0) >= 4
+    refused = _run(pytester, mock, breaker, "-q", "-k", "replace")
+    assert refused.ret == 1
+    assert "test data could not be created" in refused.stdout.str()

@@ -111,3 +111,34 @@ def test_malformed_base_url_is_a_config_error_without_the_password(url):
 
 def test_strip_userinfo_copes_with_a_malformed_url():
     assert strip_userinfo("http://u:pw@127.0.0.1:99999/x") == "http://127.0.0.1:99999/x"
+
+
+def test_test_contact_from_option_environment_or_pyproject_table():
+    table = {"Business": {"Id": 4}}
+    assert resolve({}, {}, {"test_contact": table}).test_contact == table
+    environ = {"WEBAPI_TEST_CONTACT": '{"Category": {"Id": 3}}'}
+    assert resolve({}, environ, {"test_contact": table}).test_contact == {"Category": {"Id": 3}}
+    option = {"test_contact": '{"OrgNr": "1"}'}
+    assert resolve(option, environ, {}).test_contact == {"OrgNr": "1"}
+    assert resolve({}, {}, {}).test_contact == {}
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("{not json", "not valid JSON"),
+        ("[1, 2]", "expected a JSON object"),
+        ('"Sales"', "expected a JSON object"),
+        ('{"contactId": 5}', "ContactId is not a field to set"),
+    ],
+)
+def test_bad_test_contact_is_a_clear_error(value, words):
+    with pytest.raises(ConfigError, match=words):
+        resolve({"test_contact": value}, {}, {})
+
+
+def test_test_contact_is_a_known_pyproject_key(tmp_path):
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.webapi-contract]\ntest-contact = { Category = { Id = 3 } }\n"
+    )
+    assert read_pyproject(tmp_path) == {"test_contact": {"Category": {"Id": 3}}}

@@ -65,7 +65,11 @@ class EntityPool:
 
     def create(self, label: str) -> int:
         """Create one entity with a recognisable name; its id."""
-        body = {self.api.id_property: 0, self.api.name_property: f"{self.tag} {label}"}
+        body = {
+            **self.client.settings.test_contact,  # a tenant's mandatory fields, if configured
+            self.api.id_property: 0,
+            self.api.name_property: f"{self.tag} {label}",
+        }
         exchange = self.client.post(self.api.create_path, json_body=body)
         if exchange.status != 200:
             raise RuntimeError(

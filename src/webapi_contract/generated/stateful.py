@@ -64,6 +64,8 @@ def linked_machine(schema: Any, api: EntityApi, pool: EntityPool) -> type:
                     case.path_parameters[api.id_parameter] = pool.missing
             if label == create and isinstance(case.body, dict):
                 positive = case.meta is not None and case.meta.generation.mode.is_positive
+                if positive:
+                    case.body.update(pool.client.settings.test_contact)
                 for key in id_keys(case.body, api.id_property):
                     wanted = case.body[key]
                     if (positive or addresses_an_entity(wanted)) and not pool.owns(wanted):
