@@ -20,6 +20,7 @@ __all__ = [
     "MASK",
     "ApiClient",
     "Exchange",
+    "NoAnswer",
     "ThrottleRetry",
     "keep_headers_as_set",
     "redact_body",
@@ -38,6 +39,19 @@ BACKOFF_FACTOR = 0.5  # without Retry-After: 0.5, 1, 2, 4 s
 SECRET_HEADERS = frozenset({"authorization", "x-xsrf-token", "cookie", "set-cookie", "so-apptoken"})
 _SECRET_KEY = re.compile(r"pass(word)?|secret|token|ticket|authorization", re.IGNORECASE)
 _BODY_LIMIT = 2000
+
+
+class NoAnswer(AssertionError):
+    """The target gave no HTTP answer: timed out, refused or dropped the connection."""
+
+
+def _no_answer(method: str, url: str, exc: requests.RequestException, timeout: float) -> str:
+    where = f"{method} {strip_userinfo(url)}"
+    if isinstance(exc, requests.Timeout):
+        return f"no answer to {where} within the request timeout ({timeout:g} s)"
+    if isinstance(exc, requests.ConnectionError):
+        return f"no answer to {where}: the connection failed ({type(exc).__name__})"
+    return f"no answer to {where}: {type(exc).__name__}"
 
 
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
@@ -140,7 +154,7 @@ class ThrottleRetry(Retry):
         settings: dict[str, Any] = {
             "total": None,
             "connect": 2,
-            "read": 0,
+            "read": False,  # a sent request is not repeated; its timeout stays a timeout
             "redirect": 0,
             "other": 0,
             "status": MAX_RETRIES,
@@ -237,9 +251,13 @@ class ApiClient:
         sent = {k: v for k, v in sent.items() if v is not None}
         url = self.url(path)
         started = time.perf_counter()
-        response = self.session.request(
-            method, url, data=body, headers=sent, timeout=self.settings.timeout
-        )
+        try:
+            response = self.session.request(
+                method, url, data=body, headers=sent, timeout=self.settings.timeout
+            )
+        except requests.RequestException as exc:
+            __tracebackhide__ = True
+            raise NoAnswer(_no_answer(method, url, exc, self.settings.timeout)) from None
         elapsed = (time.perf_counter() - started) * 1000
         self.last = Exchange(
             method=method,

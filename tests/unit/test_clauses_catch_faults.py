@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -174,3 +175,21 @@ def test_test_contact_fields_reach_every_contact_the_suite_creates(pytester, moc
     refused = _run(pytester, mock, breaker, "-q", "-k", "replace")
     assert refused.ret == 1
     assert "test data could not be created" in refused.stdout.str()
+
+
+def _patch_hangs(call, upstream):
+    """PATCH gets no answer in time (the proxy holds it past the client's timeout)."""
+    if call.method == "PATCH":
+        time.sleep(1.5)
+    return call
+
+
+def test_no_answer_is_one_readable_line_not_a_library_traceback(pytester, mock):
+    breaker = Breaker("patch-hangs", request=_patch_hangs)
+    result = _run(pytester, mock, breaker, "-k", "replace_answers", "--request-timeout=0.5")
+    output = result.stdout.str()
+    assert result.ret == 1, output[-3000:]
+    assert "NoAnswer: no answer to PATCH http://127.0.0.1:" in output
+    assert "within the request timeout (0.5 s)" in output
+    assert "urllib3" not in output, output[-3000:]
+    assert "site-packages" not in output, output[-3000:]
