@@ -174,5 +174,15 @@ def test_netrc_credentials_never_reach_the_auth_probes(pytester, mock, tmp_path,
     netrc.write_text(f"machine 127.0.0.1 login {creds.username} password {creds.password}\n")
     netrc.chmod(0o600)
     monkeypatch.setenv("NETRC", str(netrc))
-    result = _run(pytester, mock, Breaker("none"), "-q", "-k", "PatchContact-merge-patch")
+    selection = "PatchContact-merge-patch or linked"
+    result = _run(pytester, mock, Breaker("none"), "-q", "-k", selection)
     assert result.ret == 0, result.stdout.str()[-3000:]
+
+
+def test_linked_sequences_catch_a_server_ignoring_auth(pytester, mock):
+    result = _run(
+        pytester, mock, Breaker("auth-ignored", request=_authorize_anything), "-k", "linked"
+    )
+    output = result.stdout.str()
+    assert result.ret == 1, output[-3000:]
+    assert "ST401 API accepts requests without authentication" in output

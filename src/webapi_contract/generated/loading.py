@@ -86,6 +86,8 @@ def _checks_config() -> dict[str, Any]:
         # documented 412 may come first (preconditions before the body is read).
         "negative_data_rejection": {"enabled": False, "expected-statuses": NEGATIVE_REFUSED},
         "positive_data_acceptance": {"expected-statuses": POSITIVE_ACCEPTED},
+        # Run as `ignored_auth_unless_throttled` (its probes throttle-aware, without ~/.netrc).
+        "ignored_auth": {"enabled": False},
         # Formats are checked by `response_formats`, which admits date-times without an offset.
         "response_schema_conformance": {"validate-formats": False},
     }

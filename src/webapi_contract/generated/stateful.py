@@ -88,6 +88,7 @@ def linked_machine(schema: Any, api: EntityApi, pool: EntityPool) -> type:
                 extra.documented_status_code,
                 extra.negative_entity_rejected,
                 extra.response_formats,
+                extra.ignored_auth_unless_throttled,
                 *(additional_checks or []),
             ]
             super().validate_response(response, case, additional_checks=additional, **kwargs)

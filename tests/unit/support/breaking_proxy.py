@@ -75,6 +75,8 @@ class Upstream:
         self.origin = origin
         self.authorization = authorization
         self.session = requests.Session()
+        # Forward exactly what came in: no ~/.netrc credentials (a test may set NETRC).
+        self.session.trust_env = False
 
     def send(self, call: Call) -> Answer:
         reply = self.session.request(
