@@ -99,6 +99,22 @@ def test_remove_and_test_ops_apply(mock, api, contact):
     assert sent.json()["Department"] is None  # a removed property stays, as null
 
 
+def test_a_removed_property_is_there_for_the_rest_of_the_patch(mock, api, contact):
+    # Found by 300 generated cases per variant: the second remove failed (400) because the
+    # default came back only after the last operation.
+    ops = [
+        {"op": "remove", "path": "GroupId"},
+        {"op": "remove", "path": "groupid"},
+        {"op": "test", "path": "/GroupId", "value": None},
+        {"op": "remove", "path": "/Emails"},
+        {"op": "test", "path": "/Emails", "value": []},
+        {"op": "replace", "path": "/Department", "value": "after"},
+    ]
+    sent = patch(mock, api, contact["ContactId"], ops)
+    assert sent.status_code == 200, sent.text
+    assert (sent.json()["GroupId"], sent.json()["Emails"]) == (None, [])
+
+
 def test_whole_phones_array_and_custom_fields_map_are_replaced(mock, api, contact):
     ops = [
         {"op": "replace", "path": "Phones", "value": [{"Value": "+1"}, {"Value": "+2"}]},

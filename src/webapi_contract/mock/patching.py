@@ -82,8 +82,13 @@ def apply_patch(document: dict[str, Any], ops: list[dict[str, Any]], shape: Shap
         except _APPLY_ERRORS as exc:
             message = f"operation {index} ({op['op']} {op['path']}): {exc}"
             raise ApiError.bad_request(message, "JsonPatchError") from exc
+        parts = split_path(pointer)
+        if op["op"] == "remove" and len(parts) == 1 and parts[0] in shape.props:
+            # A typed entity never loses a property: removed, it holds its default at once, so
+            # a later operation of the same patch sees it (a second remove, a test of null).
+            document[parts[0]] = shape.props[parts[0]].default()
         if op["op"] != "test":
-            touched.add(split_path(pointer)[0])
+            touched.add(parts[0])
     return touched
 
 
