@@ -37,7 +37,8 @@ class EntityContract:
                 entity[key] = shape.default()
 
     def canonical(self, body: dict[str, Any]) -> dict[str, Any]:
-        """body with carrier member names spelled as the schema spells them.
+        """body with carrier member names spelled as the schema spells them, and integral
+        numbers of integer members (3.0) as integers.
 
         Raises ApiError(400) for a member the entity or one of its carriers does not have.
         """
@@ -86,6 +87,9 @@ def _raise_first(validator: Draft202012Validator, instance: Any, prefix: str) ->
 def _canonical(value: Any, shape: Shape | None, where: str) -> Any:
     if shape is None:
         return value
+    if shape.kind == "scalar" and shape.name == "int" and isinstance(value, float):
+        # JSON Schema (and a .NET binder) takes 3.0 as the integer 3: store it as one.
+        return int(value) if value.is_integer() and abs(value) < 2**63 else value
     if shape.kind == "carrier" and isinstance(value, dict):
         out: dict[str, Any] = {}
         for raw, member in value.items():
