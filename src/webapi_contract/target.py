@@ -111,6 +111,7 @@ def settings_to_wire(settings: Settings) -> dict[str, Any]:
         "readonly": settings.readonly,
         "latency_strict": settings.latency_strict,
         "embedded": settings.embedded,
+        "test_contact": dict(settings.test_contact),
     }
 
 
@@ -124,6 +125,7 @@ def settings_from_wire(data: dict[str, Any]) -> Settings:
         readonly=data["readonly"],
         latency_strict=data["latency_strict"],
         embedded=data["embedded"],
+        test_contact=data.get("test_contact", {}),
     )
 
 

@@ -142,3 +142,29 @@ def test_test_contact_is_a_known_pyproject_key(tmp_path):
         "[tool.webapi-contract]\ntest-contact = { Category = { Id = 3 } }\n"
     )
     assert read_pyproject(tmp_path) == {"test_contact": {"Category": {"Id": 3}}}
+
+
+def test_settings_reach_xdist_workers_whole():
+    from dataclasses import fields
+
+    from webapi_contract.config import Credential, Settings
+    from webapi_contract.target import settings_from_wire, settings_to_wire
+
+    settings = Settings(
+        base_url="https://tenant.example/api/v1",
+        credentials=(Credential("Basic", "Basic dTpw", "u"), Credential("Bearer", "Bearer t")),
+        app_token="app",
+        timeout=7.5,
+        readonly=True,
+        latency_strict=True,
+        embedded=True,
+        test_contact={"Category": {"Id": 3}},
+    )
+    defaults = Settings(base_url=None)
+    unset = [
+        f.name for f in fields(Settings) if getattr(settings, f.name) == getattr(defaults, f.name)
+    ]
+    assert unset == [], "give every field a non-default value here"
+    wire = settings_to_wire(settings)
+    assert set(wire) == {f.name for f in fields(Settings)}
+    assert settings_from_wire(wire) == settings
