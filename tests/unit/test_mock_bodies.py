@@ -17,6 +17,7 @@ from webapi_contract.mock.shape import shape_of
 SAVE = "Agents/Contact/SaveContactEntity"
 ERROR_KEYS = {"Error", "ErrorType", "ErrorMessage", "ErrorSource"}
 SERVER_STAMPS = ("UpdatedDate",)
+FORM_TYPE = "application/x-www-form-urlencoded"
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +109,12 @@ def test_form_fields_create_a_contact_with_nested_and_array_members(mock, api):
     assert entity["Department"] == ""
 
 
+def test_an_empty_form_field_of_a_carrier_or_array_is_null(mock, api):
+    saved = _post(mock, api, b"ContactId=0&Name=Empty&Category=&Emails=", FORM_TYPE)
+    assert saved.status_code == 200, saved.text
+    assert (saved.json()["Category"], saved.json()["Emails"]) == (None, None)
+
+
 def test_xml_answer_to_an_xml_save(mock, api):
     xml = b"<ContactEntity><ContactId>0</ContactId><Name>Both ways</Name></ContactEntity>"
     saved = api.post(
@@ -172,6 +179,11 @@ EXTERNAL = b"""<?xml version="1.0"?>
         ("application/x-www-form-urlencoded", b"Category.Id=2&Category=1", "holds members"),
         ("application/x-www-form-urlencoded", b"Bogus=1", "Bogus"),
         ("application/x-www-form-urlencoded", b"ContactId=1.5", "not a int"),
+        ("application/x-www-form-urlencoded", b"ContactId=1_0", "not a int"),
+        ("application/x-www-form-urlencoded", b"Emails[%C2%B2].Value=a", "array index"),
+        ("application/x-www-form-urlencoded", b"Address.Wgs84Latitude=nan", "not a double"),
+        ("application/x-www-form-urlencoded", b"Address.Wgs84Latitude=1e999", "not a double"),
+        ("application/xml", b"<ContactEntity><Emails>oops</Emails></ContactEntity>", "child"),
     ],
 )
 def test_bad_xml_and_form_bodies_are_400_with_a_reason(mock, api, content_type, data, words):
@@ -225,7 +237,8 @@ XML_TOKENS = [
     " ",
 ]
 FORM_TOKENS = ["Name", "Emails", "Category", "Id", "Value", "ContactId", "NoMailing", "=", "&"]
-FORM_TOKENS += ["[", "]", "0", "1", ".", "%", "ff", "C3%85", "+", "true", "x"]
+FORM_TOKENS += ["[", "]", "0", "1", ".", "%", "ff", "C3%85", "+", "true", "x", "%C2%B2", "_"]
+FORM_TOKENS += ["Address.Wgs84Latitude", "nan", "1e999", "-2.5"]
 
 
 @settings(max_examples=300, deadline=None, derandomize=True, database=None)

@@ -15,6 +15,7 @@ does not fit (an unknown member, `abc` for an integer) is left for the contract 
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 from urllib.parse import parse_qsl
@@ -34,6 +35,8 @@ MAX_DEPTH = 64
 MAX_INDEX = 999
 _XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 _TRUE = {"true": True, "1": True, "false": False, "0": False}
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 _FIELD_PART = re.compile(r"\[([^\[\]]*)\]|\.?([^.\[\]]+)")
 
 
@@ -72,12 +75,14 @@ def _xml_value(element: Element, shape: Shape | None, depth: int) -> Any:
         return None
     children = list(element)
     kind = shape.kind if shape is not None else ("carrier" if children else "scalar")
+    if kind != "scalar" and any(
+        (text or "").strip() for text in (element.text, *(c.tail for c in children))
+    ):
+        raise _malformed(f"<{_local(element.tag)}> must hold its members as child elements")
     if kind == "array":
         items = shape.items if shape is not None else None
         return [_xml_value(child, items, depth + 1) for child in children]
     if kind in ("carrier", "map"):
-        if any((text or "").strip() for text in (element.text, *(c.tail for c in children))):
-            raise _malformed(f"<{_local(element.tag)}> must hold its members as child elements")
         members: dict[str, Any] = {}
         for child in children:
             name = _local(child.tag)
@@ -99,22 +104,28 @@ def _member(shape: Shape | None, key: str) -> Shape | None:
 
 
 def _scalar(text: str, shape: Shape | None, where: str) -> Any:
-    """A text value as the type the shape gives (text itself when the shape says nothing)."""
-    name = shape.name if shape is not None and shape.kind == "scalar" else "string"
+    """A text value as the type the shape gives (text itself when the shape says nothing).
+
+    Numbers are written as in JSON (ASCII digits, finite): `1_0`, `²`, `nan` and `1e999` are no
+    numbers here, as they are none in a JSON body.
+    """
+    if shape is not None and shape.kind != "scalar":
+        return None if not text.strip() else text  # the contract refuses text for members
+    name = shape.name if shape is not None else "string"
     if name == "string":
         return text
     stripped = text.strip()
     if not stripped:
         return None
-    try:
-        if name == "int":
-            return int(stripped)
-        if name == "double":
-            return float(stripped)
-    except ValueError:
-        raise ApiError.bad_request(
-            f"{where}: {text!r} is not a {name}", "ValidationError"
-        ) from None
+    if name == "int" and _INTEGER.fullmatch(stripped):
+        return int(stripped)
+    if name == "double" and _NUMBER.fullmatch(stripped):
+        number = float(stripped)
+        if math.isfinite(number):
+            return number
+    if name in ("int", "double"):
+        message = f"{where}: {text!r} is not a {name}"
+        raise ApiError.bad_request(message, "ValidationError")
     if name == "boolean":
         if stripped.lower() in _TRUE:
             return _TRUE[stripped.lower()]
@@ -162,7 +173,7 @@ def _assign(
     for step, part in enumerate(path):
         kind = shape.kind if shape is not None else "carrier"
         if kind == "array":
-            if not part.isdigit() or int(part) > MAX_INDEX:
+            if not (part.isascii() and part.isdigit()) or int(part) > MAX_INDEX:
                 raise _malformed(f"{name}: {part!r} is not an array index of at most {MAX_INDEX}")
             key: Any = int(part)
             child = shape.items if shape is not None else None
