@@ -35,7 +35,7 @@ MASK = "***"
 RETRY_STATUSES = frozenset({429, 503})
 MAX_RETRIES = 4
 MAX_RETRY_WAIT_S = 30.0
-BACKOFF_FACTOR = 0.5  # without Retry-After: 0.5, 1, 2, 4 s
+BACKOFF_FACTOR = 0.5  # without Retry-After: urllib3 waits 0, 1, 2, 4 s
 SECRET_HEADERS = frozenset({"authorization", "x-xsrf-token", "cookie", "set-cookie", "so-apptoken"})
 _SECRET_KEY = re.compile(r"pass(word)?|secret|token|ticket|authorization", re.IGNORECASE)
 _BODY_LIMIT = 2000
@@ -146,7 +146,7 @@ class ThrottleRetry(Retry):
 
     A 429, or a 503 that says when to come back (Retry-After), is sent again, whatever the
     method: the request was not processed. Retry-After (seconds or an HTTP date) is capped at
-    MAX_RETRY_WAIT_S; without a usable one, the backoff (0.5, 1, 2, 4 s). A request that
+    MAX_RETRY_WAIT_S; without a usable one, urllib3's backoff (0, 1, 2, 4 s). A request that
     was sent is never repeated on a network error, since it may have been processed.
     """
 
@@ -175,7 +175,7 @@ class ThrottleRetry(Retry):
     def get_retry_after(self, response: Any) -> float | None:
         try:
             after = super().get_retry_after(response)
-        except InvalidHeader:
+        except (InvalidHeader, ValueError, OverflowError):  # e.g. a date in the year 10000
             return None
         return None if after is None else min(max(after, 0.0), MAX_RETRY_WAIT_S)
 

@@ -174,6 +174,8 @@ class _Headers:
         ("86400", 30.0),
         ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0),
         ("soon", None),
+        ("Fri, 31 Dec 10000 23:59:59 GMT", None),
+        ("9" * 5000, None),
     ],
 )
 def test_retry_after_is_read_and_capped(after, wait):
