@@ -38,8 +38,8 @@ _NAIVE_DATE_TIME = re.compile(
 def _date_time(value: object) -> bool:
     if not isinstance(value, str):
         return True
-    if _NAIVE_DATE_TIME.match(value):
-        return True
+    if _NAIVE_DATE_TIME.fullmatch(value):
+        value += "Z"  # the same calendar checks as an instant with its offset
     return bool(Draft202012Validator.FORMAT_CHECKER.conforms(value, "date-time"))
 
 

@@ -287,3 +287,22 @@ def test_seven_digit_fractions_and_offsets_are_valid_date_times(validator):
 def test_checked_in_schemas_are_what_the_docs_give(derived):
     for name, schema in derived.schemas.items():
         assert schemastore.load(name) == schema, name
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [
+        ("2024-05-01T10:00:00", True),  # SuperOffice's default: no offset, documented UTC
+        ("2024-05-01T10:00:00.1234567", True),
+        ("2018-10-26T03:24:51.5056149+02:00", True),
+        ("2024-05-01T10:00:00Z", True),
+        ("2023-02-30T10:00:00", False),  # no such day, with or without an offset
+        ("2024-05-01T10:00:00\n", False),
+        ("2024-05-01", False),
+        ("yesterday", False),
+    ],
+)
+def test_date_time_format_admits_a_missing_offset_only(value, valid):
+    from webapi_contract import schemastore
+
+    assert schemastore.validator("ContactEntity").is_valid({"UpdatedDate": value}) is valid

@@ -19,6 +19,7 @@ from webapi_contract import schemastore
 __all__ = [
     "BUILTIN",
     "GLOBAL_STATUSES",
+    "THROTTLED_AUTH",
     "builtin",
     "documented_status_code",
     "ignored_auth_unless_throttled",
@@ -102,6 +103,8 @@ def response_formats(ctx: Any, response: Any, case: Any) -> bool | None:
 # requests would add credentials from ~/.netrc to them (making "no credentials" valid ones).
 _THROTTLED = re.compile(r"got `(429|503) ")
 _PROBE_WAITS_S = (1.0, 2.0, 4.0)
+# Operations whose last auth probe stayed throttled: their enforcement is not confirmed yet.
+THROTTLED_AUTH: set[str] = set()
 
 
 @contextmanager
@@ -123,17 +126,21 @@ def ignored_auth_unless_throttled(ctx: Any, response: Any, case: Any) -> bool | 
     when a probe was throttled (429, or 503), and no verdict when it stays throttled:
     throttling says nothing about authentication."""
     (check,) = builtin("ignored_auth")
+    label = case.operation.label
     for wait in (*_PROBE_WAITS_S, None):
         try:
             with _without_netrc():
                 result: bool | None = check(ctx, response, case)
         except Failure as failure:
             if not _THROTTLED.search(failure.message or ""):
+                THROTTLED_AUTH.discard(label)
                 raise
             if wait is None:
+                THROTTLED_AUTH.add(label)
                 return None
             time.sleep(wait)
             continue
+        THROTTLED_AUTH.discard(label)
         return result
     return None
 

@@ -183,7 +183,11 @@ class ShardRun:
             additional_checks=additional,
             transport_kwargs={"session": self.session},
         )
-        if 200 <= status < 300 and extra.ignored_auth_unless_throttled in additional:
+        if (
+            200 <= status < 300
+            and extra.ignored_auth_unless_throttled in additional
+            and case.operation.label not in extra.THROTTLED_AUTH
+        ):
             self.auth_confirmed = True
 
     def _follow(self, case: Any, response: Any) -> None:
