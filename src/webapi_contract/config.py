@@ -200,6 +200,11 @@ def _as_fields(value: Any) -> dict[str, Any]:
         )
     if any(str(key).lower() == "contactid" for key in fields):
         raise ConfigError("test-contact: ContactId is not a field to set (test contacts are new)")
+    if any(str(key).lower() == "name" for key in fields):
+        raise ConfigError(
+            "test-contact: Name is set by the suite (a recognisable run tag, so a run only ever "
+            "touches contacts it created)"
+        )
     return dict(fields)
 
 

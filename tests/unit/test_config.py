@@ -130,6 +130,7 @@ def test_test_contact_from_option_environment_or_pyproject_table():
         ("[1, 2]", "expected a JSON object"),
         ('"Sales"', "expected a JSON object"),
         ('{"contactId": 5}', "ContactId is not a field to set"),
+        ('{"name": "Mine"}', "Name is set by the suite"),
     ],
 )
 def test_bad_test_contact_is_a_clear_error(value, words):
