@@ -69,7 +69,6 @@ def new_contact(
 ) -> Iterator[NewContact]:
     """Creates contacts through SaveContactEntity (ContactId 0); deletes them at session end,
     with every other id a clause put in created_ids."""
-    created = created_ids
 
     def create(label: str = "contact", **fields: Any) -> dict[str, Any]:
         if contract_settings.readonly:
@@ -100,11 +99,11 @@ def new_contact(
                 pytrace=False,
             )
         entity: dict[str, Any] = exchange.json()
-        created.append(int(value_of(entity, "ContactId")))
+        created_ids.append(int(value_of(entity, "ContactId")))
         return entity
 
     yield create
-    left = [cid for cid in created if _delete(api, cid) not in (204, 200, 404)]
+    left = [cid for cid in created_ids if _delete(api, cid) not in (204, 200, 404)]
     if left:
         warnings.warn(
             LeftBehindWarning(f"could not delete contacts this run created: {left}"), stacklevel=1

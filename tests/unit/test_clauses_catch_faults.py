@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
-from support.breakers import CASES, Case
+from support.breakers import CASES, Case, _map_json, naive_dates
 from support.breaking_proxy import Answer, Breaker, BreakingProxy
 
 from webapi_contract.config import basic
@@ -58,31 +58,8 @@ def test_broken_behaviour_is_caught_by_its_clause(pytester, mock, case: Case):
     assert case.message in output, output[-3000:]
 
 
-def _naive_dates(call, answer):
-    """Every date-time of a JSON answer without its offset, as SuperOffice writes them unless
-    SO-TimeZone asks for includeTZOffset."""
-    if not answer.body:
-        return answer
-    try:
-        body = answer.json()
-    except ValueError:
-        return answer
-    answer.set_json(_strip_offsets(body))
-    return answer
-
-
-def _strip_offsets(value):
-    if isinstance(value, dict):
-        return {k: _strip_offsets(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_strip_offsets(v) for v in value]
-    if isinstance(value, str) and len(value) > 19 and value[10:11] == "T" and value[19:20] in ".Z":
-        return value.rstrip("Z")
-    return value
-
-
 def test_dates_without_an_offset_fail_no_clause(pytester, mock):
-    result = _run(pytester, mock, Breaker("naive-dates", response=_naive_dates), "-q")
+    result = _run(pytester, mock, Breaker("naive-dates", response=naive_dates), "-q")
     assert result.ret == 0, result.stdout.str()[-3000:]
     assert result.parseoutcomes().get("passed", 0) >= 40
 
@@ -93,17 +70,12 @@ class _UnchangedHaveNoUpdatedDate:
 
     def __init__(self):
         self.fresh: set[int] = set()
+        self.response = _map_json(self._rewrite)
 
-    def __call__(self, call, answer):
-        if answer.status != 200 or not answer.body:
-            return answer
-        try:
-            body = answer.json()
-        except ValueError:
-            return answer
-        if not isinstance(body, dict) or not isinstance(body.get("ContactId"), int):
-            return answer
-        cid = body["ContactId"]
+    def _rewrite(self, call, body):
+        cid = body.get("ContactId")
+        if not isinstance(cid, int):
+            return body
         try:
             sent = call.json()
         except ValueError:
@@ -112,14 +84,11 @@ class _UnchangedHaveNoUpdatedDate:
             self.fresh.add(cid)
         elif call.method == "PATCH":
             self.fresh.discard(cid)
-        if cid in self.fresh:
-            body["UpdatedDate"] = None
-            answer.set_json(body)
-        return answer
+        return {**body, "UpdatedDate": None} if cid in self.fresh else body
 
 
 def test_a_null_updated_date_before_the_first_change_fails_no_clause(pytester, mock):
-    breaker = Breaker("unchanged-no-updated-date", response=_UnchangedHaveNoUpdatedDate())
+    breaker = Breaker("unchanged-no-updated-date", response=_UnchangedHaveNoUpdatedDate().response)
     result = _run(pytester, mock, breaker, "-q", "-p", "no:xdist")
     assert result.ret == 0, result.stdout.str()[-3000:]
     assert result.parseoutcomes().get("passed", 0) >= 40
@@ -154,24 +123,30 @@ def test_a_soft_deleting_server_fails_no_404_clause(pytester, mock):
     assert result.parseoutcomes().get("passed", 0) >= 3
 
 
-def _business_mandatory(call, upstream):
-    """A tenant where Business is a mandatory field: a save without it is refused."""
-    if call.method == "POST" and "savecontactentity" in call.path.lower():
-        try:
-            body = call.json()
-        except ValueError:
-            return call
-        if isinstance(body, dict) and not body.get("Business"):
-            return Answer(400, {"Content-Type": "application/json"}, b'{"Error": true}')
-    return call
+class _BusinessMandatory:
+    """A tenant where Business is a mandatory field: a save without it is refused (400). It
+    notes the request types of the saves that carried it (JSON, XML and form bodies)."""
+
+    def __init__(self):
+        self.carried: set[str] = set()
+
+    def __call__(self, call, upstream):
+        if call.method == "POST" and "savecontactentity" in call.path.lower():
+            if b"Business" not in call.body:
+                return Answer(400, {"Content-Type": "application/json"}, b'{"Error": true}')
+            self.carried.add((call.header("Content-Type") or "").split(";")[0])
+        return call
 
 
 def test_test_contact_fields_reach_every_contact_the_suite_creates(pytester, mock):
-    breaker = Breaker("business-mandatory", request=_business_mandatory)
+    mandatory = _BusinessMandatory()
+    breaker = Breaker("business-mandatory", request=mandatory)
     fields = '--test-contact={"Business": {"Id": 2, "Value": "Retail"}}'
     result = _run(pytester, mock, breaker, "-q", "-k", "save or replace", fields)
     assert result.ret == 0, result.stdout.str()[-3000:]
     assert result.parseoutcomes().get("passed", 0) >= 4
+    every = {"application/json", "application/xml", "text/xml", "application/x-www-form-urlencoded"}
+    assert mandatory.carried == every
     refused = _run(pytester, mock, breaker, "-q", "-k", "replace")
     assert refused.ret == 1
     assert "test data could not be created" in refused.stdout.str()

@@ -15,7 +15,7 @@ from starlette.types import Receive, Scope, Send
 
 from webapi_contract.mock import faults
 from webapi_contract.mock.auth import CHALLENGE, XSRF_HEADER, Authenticator
-from webapi_contract.mock.bodies import from_form, from_xml
+from webapi_contract.mock.bodies import MAX_DEPTH, from_form, from_xml
 from webapi_contract.mock.errors import ApiError, error_body
 from webapi_contract.mock.negotiation import (
     FORM,
@@ -125,9 +125,6 @@ class Call:
         return parsed
 
 
-# Deeper bodies are refused: patching and merging copy values recursively, and no ContactEntity
-# property nests anywhere near this deep.
-MAX_DEPTH = 64
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 

@@ -29,8 +29,9 @@ from webapi_contract.mock.shape import Shape
 
 __all__ = ["MAX_DEPTH", "MAX_INDEX", "from_form", "from_xml"]
 
-# As deep as a JSON body may nest (app.MAX_DEPTH), and the largest array index a form may name
-# (so `Emails[99999999].Value` cannot make the mock build a huge list).
+# Deeper bodies (JSON too, see app.unstorable) are refused: patching and merging copy values
+# recursively, and no ContactEntity property nests anywhere near this deep. The largest array
+# index a form may name (so `Emails[99999999].Value` cannot make the mock build a huge list).
 MAX_DEPTH = 64
 MAX_INDEX = 999
 _XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"

@@ -70,6 +70,21 @@ def _map_json(fn):
     return response
 
 
+def _strip_offsets(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip_offsets(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_strip_offsets(v) for v in value]
+    if isinstance(value, str) and len(value) > 19 and value[10:11] == "T" and value[19:20] in ".Z":
+        return value.rstrip("Z")
+    return value
+
+
+# Every date-time of a JSON answer without its offset, as SuperOffice writes them unless
+# SO-TimeZone asks for includeTZOffset (a conformant rendering, not a fault).
+naive_dates = _map_json(lambda call, body: _strip_offsets(body))
+
+
 def _drop_header(name):
     def request(call: Call, upstream: Upstream) -> Call:
         call.drop_header(name)
