@@ -28,7 +28,7 @@ __all__ = [
 SCHEMA_BASE_URI = "https://webapi-contract.invalid/schemas/"
 
 # An ISO 8601 date-time without an offset. SuperOffice writes dates so unless SO-TimeZone asks
-# for `includeTZOffset` (docs/vendor/reference/vendor-facts.md:33), and CreatedDate/UpdatedDate
+# for `includeTZOffset` (docs/vendor/reference/vendor-facts.md:39), and CreatedDate/UpdatedDate
 # are documented UTC; so such a value is a valid `date-time` here (RFC 3339 alone wants one).
 _NAIVE_DATE_TIME = re.compile(
     r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt]([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?$"

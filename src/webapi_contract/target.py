@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
@@ -18,8 +19,6 @@ __all__ = [
     "EmbeddedTarget",
     "TargetError",
     "preflight",
-    "settings_from_wire",
-    "settings_to_wire",
     "start_embedded",
     "target_facts",
 ]
@@ -74,15 +73,17 @@ def _probe_headers(settings: Settings) -> dict[str, str]:
 
 
 def preflight(settings: Settings, profile: VendorProfile = SUPEROFFICE) -> str | None:
-    """None when the target answers and accepts the credentials; else a one-line problem."""
+    """None when the target answers and accepts the credentials; else a one-line problem.
+
+    The probe GET tells refused credentials (401/403); an answer of 404, or not in JSON or XML
+    (a page), is only "no API here" when the profile's API roots do not answer either.
+    """
     assert settings.base_url is not None
     url = f"{settings.base_url}/{profile.probe_path}"
     shown = strip_userinfo(settings.base_url)
     headers = _probe_headers(settings)
     try:
-        response = requests.get(
-            url, headers=headers, timeout=settings.timeout, auth=keep_headers_as_set
-        )
+        response = _get(url, headers, settings.timeout)
     except requests.exceptions.SSLError as exc:
         return f"TLS handshake with {shown} failed ({type(exc).__name__}); check the certificate"
     except requests.exceptions.Timeout:
@@ -98,35 +99,81 @@ def preflight(settings: Settings, profile: VendorProfile = SUPEROFFICE) -> str |
             f"{shown} refused the credentials ({how}) with {response.status_code}; "
             "check --auth/--username/--password/--ticket/--token and --app-token"
         )
-    return None
+    if response.status_code != 404 and _speaks_api(response):
+        return None
+    probed = f"GET {strip_userinfo(url)} {_answered(response)}"
+    if not profile.api_roots:
+        return None if _speaks_api(response) else f"no API at {shown}: {probed}; check --base-url"
+    tried: list[str] = []
+    for path in profile.api_roots:
+        root = _relative(settings.base_url, path)
+        try:
+            answer = _get(root, headers, settings.timeout)
+        except requests.exceptions.RequestException as exc:
+            tried.append(f"GET {strip_userinfo(root)} failed ({type(exc).__name__})")
+            continue
+        if 200 <= answer.status_code < 300 and _speaks_api(answer):
+            return None
+        tried.append(f"GET {strip_userinfo(root)} {_answered(answer)}")
+    roots = "the API root" if len(tried) == 1 else "the API roots"
+    return f"no API at {shown}: {probed} and {roots} {', '.join(tried)}; check --base-url"
 
 
-def settings_to_wire(settings: Settings) -> dict[str, Any]:
-    """Settings as plain data for an xdist worker (sent over execnet, never written to disk)."""
-    return {
-        "base_url": settings.base_url,
-        "credentials": [[c.scheme, c.authorization, c.username] for c in settings.credentials],
-        "app_token": settings.app_token,
-        "timeout": settings.timeout,
-        "readonly": settings.readonly,
-        "latency_strict": settings.latency_strict,
-        "embedded": settings.embedded,
-        "test_contact": dict(settings.test_contact),
-    }
+def _get(url: str, headers: dict[str, str], timeout: float) -> requests.Response:
+    return requests.get(url, headers=headers, timeout=timeout, auth=keep_headers_as_set)
 
 
-def settings_from_wire(data: dict[str, Any]) -> Settings:
-    """The inverse of settings_to_wire."""
-    return Settings(
-        base_url=data["base_url"],
-        credentials=tuple(Credential(s, a, u) for s, a, u in data["credentials"]),
-        app_token=data["app_token"],
-        timeout=data["timeout"],
-        readonly=data["readonly"],
-        latency_strict=data["latency_strict"],
-        embedded=data["embedded"],
-        test_contact=data.get("test_contact", {}),
-    )
+_API_TYPES = ("application/json", "text/json", "application/xml", "text/xml")
+
+
+def _media(response: requests.Response) -> str:
+    """The bare, lower-case media type of an answer ('' when it names none)."""
+    return (response.headers.get("Content-Type") or "").split(";", 1)[0].strip().lower()
+
+
+def _speaks_api(response: requests.Response) -> bool:
+    """Whether an answer is JSON or XML, as an API's are (not a page, not nothing). An answer
+    that names no media type (or a generic one) is judged by its body: whether it carries the
+    right Content-Type is a clause's business, not the preflight's."""
+    kind = _media(response)
+    if kind in _API_TYPES or kind.endswith("+json"):
+        return True
+    if kind.endswith("+xml"):
+        return kind != "application/xhtml+xml"
+    if kind in ("", "application/octet-stream", "text/plain"):
+        return _looks_like_data(response.content[:_SNIFF])
+    return False
+
+
+_SNIFF = 64 * 1024
+
+
+def _looks_like_data(body: bytes) -> bool:
+    """A JSON document, or XML that is not an HTML page."""
+    text = body.strip()
+    if not text:
+        return False
+    try:
+        json.loads(text)
+    except ValueError:
+        head = text[:256].lower()
+        return text.startswith(b"<") and b"<html" not in head and b"<!doctype html" not in head
+    return True
+
+
+def _answered(response: requests.Response) -> str:
+    return f"answered {response.status_code} ({_media(response) or 'no Content-Type'})"
+
+
+def _relative(base_url: str, path: str) -> str:
+    """path below base_url ("" the base URL itself); each leading ".." goes one segment up."""
+    parts = urlsplit(base_url)
+    above = parts.path.rstrip("/")
+    rest = [segment for segment in path.split("/") if segment]
+    while rest and rest[0] == "..":
+        rest.pop(0)
+        above = above.rsplit("/", 1)[0]
+    return urlunsplit(parts._replace(path="/".join([above, *rest])))
 
 
 _VERSION_SEGMENT = re.compile(r"(?i)^v\d+(\.\d+)*$")

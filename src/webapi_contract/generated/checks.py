@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 # Statuses the docs give for every route rather than per operation (docs/vendor/reference/
-# vendor-facts.md:27: "Bodies for 400/409/412/500 are not documented. A request with neither
+# vendor-facts.md:33: "Bodies for 400/409/412/500 are not documented. A request with neither
 # `Authorization` nor `X-XSRF-TOKEN` gets 401").
 GLOBAL_STATUSES = frozenset({400, 401})
 

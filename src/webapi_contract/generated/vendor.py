@@ -53,7 +53,7 @@ SUPEROFFICE_CONTACT = EntityApi(
     delete="DeleteContact",
     create_path="Agents/Contact/SaveContactEntity",
     item_path="Contact/{id}",
-    # docs/vendor/reference/vendor-facts.md:38: "In a merge patch, an object given where an array
+    # docs/vendor/reference/vendor-facts.md:44: "In a merge patch, an object given where an array
     # is expected is appended (as `add` to `/Phones/-`); an array replaces the whole array."
     merge_patch_appends="ContactMergePatch",
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,7 +36,8 @@ _log = logging.getLogger(__name__)
 
 @dataclass
 class Reply:
-    """What a handler answers: an entity (or its JSON text) rendered as the client accepts."""
+    """What a handler answers: an entity (or its JSON text) rendered as the client accepts, or
+    `content` of `media_type` (e.g. an HTML page) sent as it is."""
 
     status: int = 200
     entity: Any = None
@@ -44,6 +45,8 @@ class Reply:
     shape: Shape | None = None
     root: str = "Entity"
     headers: dict[str, str] = field(default_factory=dict)
+    content: bytes | None = None
+    media_type: str | None = None
 
 
 class Call:
@@ -170,7 +173,11 @@ class Route:
 
 
 class MockApp:
-    """ASGI app dispatching authenticated requests below a prefix to vendor handlers."""
+    """ASGI app dispatching authenticated requests below a prefix to vendor handlers.
+
+    `open_routes` are matched against the whole path, before the routes below the prefix, and
+    answered without authentication (a vendor's API root and version list).
+    """
 
     def __init__(
         self,
@@ -179,8 +186,10 @@ class MockApp:
         prefix: str,
         max_body: int = MAX_BODY,
         fault: str | None = None,
+        open_routes: Sequence[Route] = (),
     ) -> None:
         self.routes = routes
+        self.open_routes = list(open_routes)
         self.auth = auth
         self.prefix = "/" + prefix.strip("/") if prefix.strip("/") else ""
         self.max_body = max_body
@@ -198,12 +207,15 @@ class MockApp:
         await response(scope, receive, send)
 
     async def _respond(self, request: Request) -> Response:
+        cookies: list[str] = []
         try:
-            cookies = self._authenticate(request)
+            found = _find(self.open_routes, request.scope["path"], request.method)
+            if found is None:
+                cookies = self._authenticate(request)
         except ApiError as exc:
             return _error(exc)
         try:
-            handler, params = self._route(request)
+            handler, params = found or self._route(request)
             reply = await handler(Call(request, params, self.max_body))
             response = _render(reply, request.headers.get("accept"))
         except ApiError as exc:
@@ -235,27 +247,35 @@ class MockApp:
             if path[: len(self.prefix)].lower() != self.prefix.lower():
                 raise _not_found(path)
             path = path[len(self.prefix) :]
-        for route in self.routes:
-            match = route.pattern.fullmatch(path)
-            if match is None:
-                continue
-            handler = route.methods.get(request.method.upper())
-            if handler is None:
-                allowed = ", ".join(sorted(route.methods))
-                raise ApiError(
-                    405,
-                    "MethodNotAllowed",
-                    f"{request.method} is not allowed here",
-                    {"Allow": allowed},
-                )
-            return handler, match.groupdict()
-        raise _not_found(request.scope["path"])
+        found = _find(self.routes, path, request.method)
+        if found is None:
+            raise _not_found(request.scope["path"])
+        return found
+
+
+def _find(routes: Sequence[Route], path: str, method: str) -> tuple[Handler, dict[str, str]] | None:
+    """The handler and path parameters of the first route matching path (None when none does);
+    ApiError(405) when the route takes other methods."""
+    for route in routes:
+        match = route.pattern.fullmatch(path)
+        if match is None:
+            continue
+        handler = route.methods.get(method.upper())
+        if handler is None:
+            allowed = ", ".join(sorted(route.methods))
+            raise ApiError(
+                405, "MethodNotAllowed", f"{method} is not allowed here", {"Allow": allowed}
+            )
+        return handler, match.groupdict()
+    return None
 
 
 def _render(reply: Reply, accept: str | None) -> Response:
     headers = reply.headers
     if reply.status in (204, 304):
         return Response(status_code=reply.status, headers=headers)
+    if reply.content is not None:
+        return Response(reply.content, reply.status, headers=headers, media_type=reply.media_type)
     xml_type = None if faults.active("xml-accept-ignored") else response_type(accept)
     if faults.active("text-json-406") and media_type(accept) == "text/json":
         raise ApiError(406, "NotAcceptable", "text/json is not an available representation")

@@ -12,6 +12,7 @@ __all__ = [
     "REQUEST_JSON_TYPES",
     "XML_TYPES",
     "media_type",
+    "prefers_json",
     "response_type",
 ]
 
@@ -23,6 +24,8 @@ XML_TYPES = ("application/xml", "text/xml")
 FORM = "application/x-www-form-urlencoded"
 _JSON_TYPES = ("application/json", "text/json", JSON_PATCH, MERGE_PATCH)
 _WILDCARDS = ("*/*", "application/*", "text/*")
+_PLAIN_JSON = ("application/json", "text/json")
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 def media_type(content_type: str | None) -> str:
@@ -57,6 +60,23 @@ def response_type(accept: str | None) -> str | None:
         if quality > best[0]:
             best = (quality, position, choice)
     return best[2]
+
+
+def prefers_json(accept: str | None) -> bool:
+    """Whether Accept names application/json or text/json, and ranks it above any HTML type
+    (higher quality, or equal quality and earlier). Wildcards do not ask for JSON."""
+    best_json = best_html = (0.0, 0)
+    for position, part in enumerate((accept or "").split(",")):
+        kind, *params = (p.strip() for p in part.split(";"))
+        kind = kind.lower()
+        rank = (_quality(params), -position)
+        if rank[0] <= 0:
+            continue
+        if kind in _PLAIN_JSON:
+            best_json = max(best_json, rank)
+        elif kind in _HTML_TYPES:
+            best_html = max(best_html, rank)
+    return best_json[0] > 0 and best_json > best_html
 
 
 def _quality(params: list[str]) -> float:

@@ -16,7 +16,7 @@ from webapi_contract.mock import faults
 from webapi_contract.mock.app import MockApp
 from webapi_contract.mock.auth import Authenticator, MockCredentials
 from webapi_contract.mock.storage import Store
-from webapi_contract.mock.superoffice import ContactService, contact_routes
+from webapi_contract.mock.superoffice import ContactService, api_root_routes, contact_routes
 from webapi_contract.mock.superoffice_seed import seed_contacts
 
 __all__ = ["KNOWN_FAULTS", "MockServer"]
@@ -76,11 +76,13 @@ class MockServer:
             if self.seed and self._store.count() == 0:
                 for body in seed_contacts():
                     service.save(body)
+            routes = contact_routes(service, self.prefix)
             app = MockApp(
-                contact_routes(service, self.prefix),
+                routes,
                 Authenticator(self.credentials),
                 self.prefix,
                 fault=self.fault,
+                open_routes=api_root_routes(self.prefix, routes),
             )
             config = uvicorn.Config(
                 app,

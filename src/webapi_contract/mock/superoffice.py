@@ -17,15 +17,25 @@ Choices where the docs are silent:
   Any charset parameter is accepted. Responses are XML for `Accept: application/xml`
   or `text/xml` (see xmlout), JSON otherwise (no 406); errors are always JSON.
 - A JSON Patch `remove` of a top-level property leaves it present as its default (null, [] or {}).
+- The API root (the prefix's parent, `GET /api`) and the version root (the prefix, `GET /api/v1`)
+  answer without credentials: they tell versions, not data, and `serve` is health-checked on
+  them. `/api` answers JSON when Accept ranks application/json or text/json above HTML, else an
+  HTML page of the same block; NetServerVersion is the package version, NetServerDate the day
+  the mock started. `/api/v1` answers `{"Version", "Urls": [{"Url", "Methods"}]}`, one entry
+  per route below it, `{name}` for a path parameter.
 """
 
 from __future__ import annotations
 
+import html
 import json
-from datetime import datetime, timedelta
+import re
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from email.utils import formatdate
 from typing import Any
 
+from webapi_contract import __version__
 from webapi_contract.mock import faults
 from webapi_contract.mock.app import Call, Reply, Route
 from webapi_contract.mock.clock import MICROS, http_date_seconds, iso_utc, next_instant
@@ -38,12 +48,13 @@ from webapi_contract.mock.negotiation import (
     REQUEST_JSON_TYPES,
     XML_TYPES,
     media_type,
+    prefers_json,
 )
 from webapi_contract.mock.patching import apply_patch, merge_patch_ops, parse_json_patch
 from webapi_contract.mock.select import Selection, apply_select, parse_select
 from webapi_contract.mock.storage import Row, Store
 
-__all__ = ["ContactService", "contact_routes"]
+__all__ = ["ContactService", "api_root_routes", "contact_routes"]
 
 ENTITY = "ContactEntity"
 WITH_LINKS = "ContactEntityWithLinks"
@@ -242,6 +253,56 @@ def contact_routes(service: ContactService, prefix: str) -> list[Route]:
         Route("Agents/Contact/SaveContactEntity", {"POST": save}),
         Route("Contact/(?P<id>[^/]+)", {"GET": get, "PATCH": patch, "DELETE": delete}),
     ]
+
+
+_PARAMETER = re.compile(r"\(\?P<(\w+)>[^)]*\)")
+
+
+def api_root_routes(prefix: str, routes: Sequence[Route]) -> list[Route]:
+    """GET of the version root (the prefix: the URLs of routes and their methods) and of the API
+    root (its parent: the versions and the NetServer version); none without a prefix."""
+    segments = [s for s in prefix.split("/") if s]
+    if not segments:
+        return []
+    version = segments[-1]
+    version_path = "/" + "/".join(segments)
+    listed = [(_PARAMETER.sub(r"{\1}", route.template), sorted(route.methods)) for route in routes]
+    started = datetime.now(UTC).date().isoformat()
+
+    async def versions(call: Call) -> Reply:
+        block = {
+            version: f"{call.origin}{version_path}",
+            "Version": version,
+            "NetServerVersion": __version__,
+            "NetServerDate": started,
+            "NetServer": f"webapi-contract reference mock {__version__} (SuperOffice WebAPI)",
+        }
+        if prefers_json(call.header("accept")):
+            return Reply(entity=block)
+        return Reply(content=_html_page(block), media_type="text/html; charset=utf-8")
+
+    async def urls(call: Call) -> Reply:
+        base = f"{call.origin}{version_path}"
+        entries = [{"Url": f"{base}/{path}", "Methods": methods} for path, methods in listed]
+        return Reply(entity={"Version": version, "Urls": entries}, root="ApiVersion")
+
+    return [
+        Route(re.escape("/".join(segments)), {"GET": urls}),
+        Route(re.escape("/".join(segments[:-1])), {"GET": versions}),
+    ]
+
+
+def _html_page(block: dict[str, str]) -> bytes:
+    """The API root as a browser sees it: the same block, as a definition list."""
+    title = "SuperOffice WebAPI (webapi-contract reference mock)"
+    rows = "".join(
+        f"<dt>{html.escape(key)}</dt><dd>{html.escape(value)}</dd>" for key, value in block.items()
+    )
+    page = (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+        f"</head><body><h1>{title}</h1><dl>{rows}</dl></body></html>"
+    )
+    return page.encode()
 
 
 def _unmodified_since(call: Call) -> int | None:

@@ -12,9 +12,15 @@ class VendorProfile:
     """Facts about one vendor's API that the generic harness needs."""
 
     name: str
-    # A cheap authenticated GET below the base URL; only 401/403 and network errors matter.
+    # A cheap authenticated GET below the base URL: 401/403 mean the credentials are refused; a
+    # JSON or XML answer other than 404 means the API answered.
     probe_path: str
     # The documented "slow call" threshold when the docs give none for an operation.
     slow_ms: int
     # A base-URL path segment that names the tenant (regular expression), for the reports.
     tenant_segment: str = ""
+    # Documented GETs that answer whenever the API is there (the version list, the API root),
+    # relative to the base URL: "" is the base URL itself, ".." its parent. When the probe
+    # answers 404 or not in JSON/XML, a 2xx JSON or XML answer of one of them is what tells "the
+    # API answered" from "nothing here" (a wrong path, a proxy's default page).
+    api_roots: tuple[str, ...] = ()
