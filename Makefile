@@ -22,7 +22,7 @@ test: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/webapi-contract derive --check
 	$(BIN)/python -m pytest tests/unit -q -p no:cacheprovider
-	$(BIN)/python -m pytest tests/contract -q -n 2 -p no:cacheprovider
+	$(BIN)/python -m pytest src/webapi_contract/suites/superoffice -q -n 2 -p no:cacheprovider
 	$(BIN)/webapi-contract selfcheck
 
 lint: $(STAMP)

@@ -1,7 +1,7 @@
 """Generated cases per second: our sharded pytest run vs the `schemathesis run` CLI, same mock.
 
 Starts the reference mock in its own process on loopback (so neither client shares its GIL), then:
-1. our generated tests (`tests/contract/test_generated.py`, stateless items only) with `-n 2`,
+1. our generated tests (the shipped suite's `test_generated.py`, stateless items only) with `-n 2`,
 2. `schemathesis run` on the same `schemas/openapi.json`, same mock, comparable settings: the
    fuzzing phase only, positive and negative modes, the same examples per operation, the same
    checks, a fixed seed, continue on failure, one worker (its default),
@@ -66,7 +66,7 @@ def run_ours(base_url: str, user: str, password: str, examples: int, timeout: fl
         junit = Path(tmp) / "junit.xml"
         command = [
             str(VENV_BIN / "pytest"),
-            "tests/contract/test_generated.py::test_generated_cases_conform",
+            "src/webapi_contract/suites/superoffice/test_generated.py::test_generated_cases_conform",
             "-q",
             "-n",
             "2",
@@ -132,7 +132,7 @@ def run_suite(examples: int, timeout: float) -> dict:
         junit = Path(tmp) / "junit.xml"
         command = [
             str(VENV_BIN / "pytest"),
-            "tests/contract",
+            "src/webapi_contract/suites/superoffice",
             "-q",
             "-n",
             "2",

@@ -6,6 +6,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 from typing import Protocol, cast
 
 __all__ = ["main"]
@@ -24,12 +25,21 @@ class _Subcommand(Protocol):
     def register(self, subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None: ...
 
 
+def _version() -> str:
+    """The installed distribution's version."""
+    try:
+        return metadata.version("webapi-contract")
+    except metadata.PackageNotFoundError:
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser with every available subcommand."""
     parser = argparse.ArgumentParser(
         prog="webapi-contract",
         description="Contract testing for vendor WebAPIs, derived from the vendor's documentation.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module_name in SUBCOMMANDS.values():
         module = cast(_Subcommand, importlib.import_module(module_name))

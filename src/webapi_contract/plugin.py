@@ -1,10 +1,21 @@
-"""pytest plugin of the contract suite: options, the target (live or embedded mock), fixtures."""
+"""pytest plugin of the contract suite: options, the target (live or embedded mock), fixtures.
+
+The plugin is loaded (entry point `pytest11`) into every pytest session of the environment where
+webapi-contract is installed, so it keeps out of the way of sessions that run no contract suite:
+its options are all `--webapi-*` (the base URL is pytest-base-url's `--base-url`), and it starts
+no target, sends no preflight and prints nothing until a suite is in play. A suite is in play when
+`webapi-contract run` handed the plugin its settings, when pytest was pointed at a suite this
+package ships (a path in, above or below it, or `--pyargs webapi_contract.suites…`), or when one
+of the plugin's `--webapi-*` options was given. Other tests that use the `api` or
+`contract_settings` fixtures get their target on first use (per xdist worker).
+"""
 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Generator, Iterator
+from dataclasses import replace
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -13,153 +24,178 @@ import pytest
 from webapi_contract import reporting
 from webapi_contract import target as targets
 from webapi_contract.client import ApiClient
-from webapi_contract.config import ConfigError, Settings, read_pyproject, resolve, strip_userinfo
+from webapi_contract.config import (
+    ConfigError,
+    PresetSettings,
+    Settings,
+    from_wire,
+    read_pyproject,
+    resolve,
+    strip_userinfo,
+    to_wire,
+)
+from webapi_contract.config.frontends import add_pytest_options, given_to_pytest
 from webapi_contract.contract import Clause, Verdict
 from webapi_contract.reports import scrub_tree
+from webapi_contract.suites import shipped_vendors, suite_dir
+
+__all__ = ["READONLY_SKIP"]
 
 SETTINGS = pytest.StashKey[Settings]()
+PROBLEM = pytest.StashKey[str]()
+IN_PLAY = pytest.StashKey[bool]()
 EMBEDDED = pytest.StashKey[targets.EmbeddedTarget]()
 EXCHANGES = pytest.StashKey[reporting.ExchangeLog]()
 REPORT_RUN = pytest.StashKey[reporting.ReportRun]()
 _WORKER_KEY = "webapi_contract_target"
+# Why a test that changes data did not run under --readonly (the reports say "not run").
+READONLY_SKIP = "not run (read-only)"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("webapi-contract", "contract suite target")
-    group.addoption(
-        "--base-url",
-        help="API root incl. tenant prefix (env WEBAPI_BASE_URL); absent: the embedded mock",
-    )
-    group.addoption("--auth", help="full Authorization header value (env WEBAPI_AUTHORIZATION)")
-    group.addoption("--username", help="Basic auth user name (env WEBAPI_USERNAME)")
-    group.addoption("--password", help="Basic auth password (env WEBAPI_PASSWORD)")
-    group.addoption("--ticket", help="SoTicket credential (env WEBAPI_TICKET)")
-    group.addoption("--token", help="Bearer token (env WEBAPI_TOKEN)")
-    group.addoption("--app-token", help="sent as SO-AppToken (env WEBAPI_APP_TOKEN)")
-    group.addoption(
-        "--test-contact",
-        metavar="JSON",
-        help="fields every contact the suite creates carries, e.g. a tenant's mandatory fields "
-        "(env WEBAPI_TEST_CONTACT; pyproject test-contact)",
-    )
-    group.addoption(
-        "--readonly",
-        action="store_true",
-        default=None,
-        help="run only clauses that change nothing on the server",
-    )
-    group.addoption(
-        "--request-timeout",
-        dest="timeout",
-        type=float,
-        help="seconds per request (env WEBAPI_TIMEOUT; default 30)",
-    )
-    group.addoption(
-        "--generated-examples",
-        type=int,
-        help="generated examples per operation variant "
-        "(env WEBAPI_GENERATED_EXAMPLES; pyproject generated-examples; default 20)",
-    )
-    group.addoption(
-        "--latency-strict",
-        action="store_true",
-        default=None,
-        help="fail, not warn, when a call exceeds the documented NsApiSlow threshold",
-    )
-    group.addoption(
-        "--webapi-report-dir",
-        metavar="DIR",
-        help="write conformance.json, conformance.html and history.jsonl into DIR",
-    )
-    group.addoption(
-        "--doc-base-url",
-        metavar="URL",
-        help="link doc lines below URL, e.g. the repository's web view "
-        f"(env {reporting.ENV_DOC_BASE_URL}; default: file: links)",
-    )
+    add_pytest_options(parser.getgroup("webapi-contract", "webapi-contract suite"))
 
 
-def _option_values(config: pytest.Config) -> dict[str, Any]:
-    names = (
-        "base_url",
-        "auth",
-        "username",
-        "password",
-        "ticket",
-        "token",
-        "app_token",
-        "timeout",
-        "readonly",
-        "latency_strict",
-        "test_contact",
-    )
-    return {name: config.getoption(name) for name in names}
+def _preset(config: pytest.Config) -> Settings | None:
+    for plugin in config.pluginmanager.get_plugins():
+        if isinstance(plugin, PresetSettings):
+            return plugin.settings
+    return None
 
 
-def _doc_base_url(config: pytest.Config) -> str | None:
-    value = config.getoption("doc_base_url") or os.environ.get(reporting.ENV_DOC_BASE_URL)
-    return str(value) if value else None
+def _arg_paths(config: pytest.Config) -> list[Path]:
+    """The paths pytest was asked to collect (module names under --pyargs)."""
+    found: list[Path] = []
+    for arg in config.args:
+        text = arg.split("::", 1)[0]
+        if config.option.pyargs and not Path(text).exists():
+            try:
+                spec = find_spec(text)
+            except (ImportError, ValueError):
+                spec = None
+            if spec is not None and spec.origin:
+                origin = Path(spec.origin)
+                found.append(origin.parent if origin.name == "__init__.py" else origin)
+            continue
+        found.append((config.invocation_params.dir / text).resolve())
+    return found
 
 
+def _in_play(config: pytest.Config) -> bool:
+    """Whether this session runs a contract suite (see the module docstring)."""
+    if any(value is not None for value in given_to_pytest(config, borrowed=False).values()):
+        return True
+    suites = [suite_dir(vendor).resolve() for vendor in shipped_vendors()]
+    for path in _arg_paths(config):
+        for suite in suites:
+            if path == suite or suite in path.parents or path in suite.parents:
+                return True
+    return False
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-base-url has read its ini value
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "clause(clause): the documented clause a test enforces")
     config.addinivalue_line("markers", "generated: a test generated from the OpenAPI document")
+    config.addinivalue_line(
+        "markers", "mutating: the test changes data on the server (not run under --readonly)"
+    )
     config.stash[EXCHANGES] = reporting.ExchangeLog()
-    report_dir = config.getoption("webapi_report_dir")
-    if report_dir and not hasattr(config, "workerinput"):
-        run = reporting.ReportRun(Path(report_dir).resolve(), _doc_base_url(config))
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None and _WORKER_KEY in workerinput:
+        wired = json.loads(workerinput[_WORKER_KEY])
+        config.stash[IN_PLAY] = wired["in_play"]
+        if wired.get("problem"):
+            config.stash[PROBLEM] = wired["problem"]
+        else:
+            config.stash[SETTINGS] = from_wire(wired["settings"])
+        return
+    preset = _preset(config)
+    config.stash[IN_PLAY] = preset is not None or _in_play(config)
+    if preset is not None:
+        config.stash[SETTINGS] = preset
+    else:
+        try:
+            pyproject = read_pyproject(config.invocation_params.dir)
+            config.stash[SETTINGS] = resolve(given_to_pytest(config), pyproject=pyproject)
+        except ConfigError as exc:
+            config.stash[PROBLEM] = f"webapi-contract: {exc}"
+    if not config.stash[IN_PLAY]:
+        return
+    if PROBLEM in config.stash:
+        raise pytest.UsageError(config.stash[PROBLEM])
+    settings = config.stash[SETTINGS]
+    if getattr(config.option, "base_url", None):
+        # pytest-base-url prints its option in the header: never with user:password@ in it
+        config.option.base_url = strip_userinfo(str(config.option.base_url))
+    if settings.report_dir and workerinput is None:
+        run = reporting.ReportRun(Path(settings.report_dir).resolve(), settings.doc_base_url)
         config.stash[REPORT_RUN] = run
         # collects every phase of every test on the controller (pytest_runtest_logreport)
         config.pluginmanager.register(run, "webapi-contract-report")
-    workerinput = getattr(config, "workerinput", None)
-    if workerinput is not None and _WORKER_KEY in workerinput:
-        config.stash[SETTINGS] = targets.settings_from_wire(json.loads(workerinput[_WORKER_KEY]))
-        return
-    try:
-        settings = resolve(_option_values(config), pyproject=read_pyproject(config.rootpath))
-    except ConfigError as exc:
-        raise pytest.UsageError(f"webapi-contract: {exc}") from None
-    config.stash[SETTINGS] = settings
+
+
+def _stop(config: pytest.Config, problem: str) -> None:
+    """End the run: exit 4 with one line (a worker cannot end an xdist run: the test fails)."""
+    if hasattr(config, "workerinput"):
+        pytest.fail(problem, pytrace=False)
+    pytest.exit(problem, returncode=targets.EXIT_COULD_NOT_RUN)
 
 
 def _settings(config: pytest.Config) -> Settings:
-    """The settings with a reachable target, starting the embedded mock on first need."""
+    """The settings with a reachable target: the embedded mock started on first need, a live
+    target preflighted once."""
+    if PROBLEM in config.stash:
+        _stop(config, config.stash[PROBLEM])
     settings = config.stash[SETTINGS]
-    if settings.base_url is not None:
-        return settings
-    try:
-        embedded = targets.start_embedded()
-    except targets.TargetError as exc:
-        pytest.exit(f"webapi-contract: {exc}", returncode=targets.EXIT_COULD_NOT_RUN)
-    config.stash[EMBEDDED] = embedded
-    settings = settings.with_target(embedded.base_url, embedded.credentials)
+    if settings.base_url is None:
+        try:
+            embedded = targets.start_embedded()
+        except targets.TargetError as exc:
+            _stop(config, f"webapi-contract: {exc}")
+        config.stash[EMBEDDED] = embedded
+        settings = settings.with_target(embedded.base_url, embedded.credentials)
+    elif not settings.preflighted and not settings.embedded:
+        problem = targets.preflight(settings)
+        if problem:
+            _stop(config, f"webapi-contract: {problem}")
+        settings = replace(settings, preflighted=True)
     config.stash[SETTINGS] = settings
     return settings
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist starts its workers
 def pytest_sessionstart(session: pytest.Session) -> None:
     config = session.config
     run = config.stash.get(REPORT_RUN, None)
     if run is not None:
         run.start()
+    if hasattr(config, "workerinput") or not config.stash.get(IN_PLAY, False):
+        return
     settings = config.stash[SETTINGS]
-    if hasattr(config, "workerinput") or settings.base_url is None or settings.embedded:
+    if config.option.collectonly or settings.base_url is None:
         return
-    if config.option.collectonly:
-        return
-    problem = targets.preflight(settings)
-    if problem:
-        pytest.exit(f"webapi-contract: {problem}", returncode=targets.EXIT_COULD_NOT_RUN)
+    _settings(config)  # a live target: preflight before anything is collected
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node: Any) -> None:
-    """Hand every xdist worker the one target of this run (one embedded mock per run)."""
-    settings = _settings(node.config)
-    node.workerinput[_WORKER_KEY] = json.dumps(targets.settings_to_wire(settings))
+    """Hand every xdist worker the one target of this run (one embedded mock per run when a
+    suite is in play; otherwise each worker starts its own on first use)."""
+    config = node.config
+    in_play = config.stash.get(IN_PLAY, False)
+    wired: dict[str, Any] = {"in_play": in_play}
+    if PROBLEM in config.stash:
+        wired["problem"] = config.stash[PROBLEM]
+    else:
+        settings = _settings(config) if in_play else config.stash[SETTINGS]
+        wired["settings"] = to_wire(settings)
+    node.workerinput[_WORKER_KEY] = json.dumps(wired)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
+    if not config.stash.get(IN_PLAY, False) or SETTINGS not in config.stash:
+        return []
     settings = config.stash[SETTINGS]
     where = (
         strip_userinfo(settings.base_url) if settings.base_url else "embedded mock (on first use)"
@@ -170,24 +206,32 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     return [f"webapi-contract: target {where}; auth {schemes}; readonly {settings.readonly}"]
 
 
+def _judged_by_reading(item: pytest.Item) -> bool:
+    return item.get_closest_marker("mutating") is None
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    base_url = _doc_base_url(config)
+    settings = config.stash.get(SETTINGS, None)
+    if settings is None:
+        return
     for item in items:
         found = _clause_of(item)
         if found is not None:
-            reporting.label_for_allure(item, found, base_url)
-    if not config.stash[SETTINGS].readonly:
-        return
-    kept = [item for item in items if item.get_closest_marker("mutating") is None]
-    deselected = [item for item in items if item.get_closest_marker("mutating") is not None]
-    if deselected:
-        config.hook.pytest_deselected(items=deselected)
-        items[:] = kept
+            reporting.label_for_allure(item, found, settings.doc_base_url)
+    if settings.readonly:
+        for item in items:
+            if not _judged_by_reading(item):
+                item.add_marker(pytest.mark.skip(reason=READONLY_SKIP))
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     item.config.stash[EXCHANGES].take()
+
+
+def _secrets(config: pytest.Config) -> list[str]:
+    settings = config.stash.get(SETTINGS, None)
+    return settings.secrets() if settings is not None else []
 
 
 @pytest.hookimpl(wrapper=True, trylast=True)
@@ -198,14 +242,15 @@ def pytest_runtest_makereport(
     the clause in its properties, and attach the test's exchanges to its Allure result."""
     report = yield
     config = item.config
-    secrets = config.stash[SETTINGS].secrets()
+    secrets = _secrets(config)
+    doc_base_url = config.stash[SETTINGS].doc_base_url if SETTINGS in config.stash else None
     scrub_error = None
     try:
         reporting.scrub_report(report, call, secrets)
         if report.when == "call" or (report.when == "setup" and not report.passed):
             found = _clause_of(item)
             if found is not None:
-                reporting.record_clause(item, found, report, call, _doc_base_url(config), secrets)
+                reporting.record_clause(item, found, report, call, doc_base_url, secrets)
             if config.getoption("allure_report_dir", None):
                 reporting.attach_exchanges(config.stash[EXCHANGES].take(), secrets)
     except Exception as exc:  # a reporting problem must not turn into a test result

@@ -36,7 +36,6 @@ __all__ = [
 ]
 
 MAX_ATTACHMENTS = 25
-ENV_DOC_BASE_URL = "WEBAPI_DOC_BASE_URL"
 
 
 def doc_path(citation: Citation) -> Path:

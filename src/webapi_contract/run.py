@@ -1,8 +1,10 @@
 """`webapi-contract run`: the main job. The whole contract suite (clauses and generated tests)
 against a base URL or the embedded mock, with every report written into one folder.
 
-pytest runs in this process (pytest.main); credentials and the base URL reach the plugin through
-its WEBAPI_* environment variables, never on pytest's command line, so no report can record them.
+The settings are resolved once, here (option > environment > pyproject, from the settings table),
+and the target is preflighted once, here; pytest then runs in this process (pytest.main) with the
+resolved settings handed to the plugin as an object (`PresetSettings`): no setting, credential or
+base URL is put on pytest's command line or in the environment, so no report can record them.
 
 Exit codes: 0 every clause and test passed; 1 some clause or test failed; 4 the run could not
 start or finish (unreachable target, rejected credentials, bad configuration or options, no test
@@ -12,11 +14,10 @@ selected, collection errors).
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import sys
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -24,13 +25,13 @@ import pytest
 
 from webapi_contract import target as targets
 from webapi_contract.config import (
-    ENVIRONMENT,
     ConfigError,
+    PresetSettings,
     read_pyproject,
-    resolve,
-    resolve_generated_examples,
+    resolve_values,
+    settings_from,
 )
-from webapi_contract.paths import repo_root
+from webapi_contract.config.frontends import add_run_options, given_to_run
 from webapi_contract.reports import (
     CONFORMANCE_HTML,
     CONFORMANCE_JSON,
@@ -42,15 +43,13 @@ from webapi_contract.reports import (
 )
 from webapi_contract.reports.allure import AllureError, build_report, find_allure
 from webapi_contract.reports.conformance import read_json
+from webapi_contract.suites import SuiteNotFound, suite_dir
 
 __all__ = ["EXIT_COULD_NOT_RUN", "EXIT_FAILED", "EXIT_PASSED", "register", "run"]
 
 EXIT_PASSED = 0
 EXIT_FAILED = 1
 EXIT_COULD_NOT_RUN = targets.EXIT_COULD_NOT_RUN
-DEFAULT_WORKERS = 2
-# Passed to the plugin through the environment (secret, or may carry user:password@).
-_BY_ENVIRONMENT = ("base_url", "auth", "username", "password", "ticket", "token", "app_token")
 # Files of the previous run that would mislead if this run stopped before rewriting them.
 _STALE = ("junit.xml", CONFORMANCE_JSON, CONFORMANCE_HTML, "allure-report")
 
@@ -66,48 +65,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "may also come from the WEBAPI_* environment variables. Exit 0 all passed, 1 some "
         "clause failed, 4 could not run.",
     )
-    parser.add_argument(
-        "--base-url", help="API root incl. tenant prefix; absent: the embedded mock"
-    )
-    parser.add_argument("--auth", help="full Authorization header value")
-    parser.add_argument("--username", help="Basic auth user name")
-    parser.add_argument("--password", help="Basic auth password")
-    parser.add_argument("--ticket", help="SoTicket credential")
-    parser.add_argument("--token", help="Bearer token")
-    parser.add_argument("--app-token", help="sent as SO-AppToken")
-    parser.add_argument(
-        "--test-contact", metavar="JSON", help="fields every contact the suite creates carries"
-    )
-    parser.add_argument(
-        "--readonly", action="store_true", default=None, help="only clauses that change nothing"
-    )
-    parser.add_argument(
-        "--request-timeout", dest="timeout", type=float, help="seconds per request (default 30)"
-    )
-    parser.add_argument(
-        "--generated-examples", type=int, help="generated examples per operation variant"
-    )
-    parser.add_argument(
-        "--latency-strict", action="store_true", default=None, help="fail on slow calls"
-    )
-    parser.add_argument(
-        "--workers",
-        type=int,
-        default=DEFAULT_WORKERS,
-        help=f"pytest-xdist workers (default {DEFAULT_WORKERS}; 0 runs in this process)",
-    )
-    parser.add_argument(
-        "--report-dir", type=Path, default=Path("reports"), help="where reports go (reports/)"
-    )
-    parser.add_argument(
-        "--suite", type=Path, default=None, help="the contract suite (default: tests/contract)"
-    )
-    parser.add_argument("--doc-base-url", help="link doc lines below this URL in the reports")
-    parser.add_argument(
-        "--no-allure-report",
-        action="store_true",
-        help="do not build allure-report/ even when an Allure command line is installed",
-    )
+    add_run_options(parser)
     parser.add_argument(
         "pytest_args", nargs="*", metavar="-- PYTEST_ARGS", help="passed on to pytest"
     )
@@ -137,38 +95,27 @@ def _usage_errors_could_not_run(parser: argparse.ArgumentParser) -> None:
     parser.parse_known_args = parse_known_args  # type: ignore[method-assign,assignment]
 
 
-@contextmanager
-def _environment(values: Mapping[str, str]) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
 def _fail(message: str) -> int:
     print(f"webapi-contract run: {message}", file=sys.stderr)
     return EXIT_COULD_NOT_RUN
 
 
-def _suite(args: argparse.Namespace) -> Path | None:
+def _suites(args: argparse.Namespace) -> list[Path]:
+    """The shipped suite, then the user's own extra clauses (--suite DIR); raises SuiteNotFound."""
+    found = [] if args.suite_only else [suite_dir("superoffice")]
     if args.suite is not None:
-        return Path(args.suite).resolve() if Path(args.suite).exists() else None
-    root = repo_root()
-    for base in (root, Path.cwd()):
-        if base is not None and (base / "tests" / "contract").is_dir():
-            return (base / "tests" / "contract").resolve()
-    return None
+        extra = Path(args.suite)
+        if not extra.exists():
+            raise SuiteNotFound(f"--suite {extra}: no such file or folder")
+        found.append(extra.resolve())
+    if not found:
+        raise SuiteNotFound("--suite-only needs --suite DIR")
+    return found
 
 
-def _pytest_args(args: argparse.Namespace, suite: Path, report_dir: Path) -> list[str]:
+def _pytest_args(args: argparse.Namespace, suites: list[Path], report_dir: Path) -> list[str]:
     command = [
-        str(suite),
+        *map(str, suites),
         "-p",
         "no:cacheprovider",
         f"--junitxml={report_dir / 'junit.xml'}",
@@ -176,7 +123,6 @@ def _pytest_args(args: argparse.Namespace, suite: Path, report_dir: Path) -> lis
         "junit_suite_name=webapi-contract",
         f"--alluredir={report_dir / 'allure-results'}",
         "--clean-alluredir",
-        f"--webapi-report-dir={report_dir}",
         # pytest runs in this process, which imported webapi_contract before pytest could
         # rewrite its asserts; nothing there relies on assert rewriting.
         "-W",
@@ -184,18 +130,6 @@ def _pytest_args(args: argparse.Namespace, suite: Path, report_dir: Path) -> lis
     ]
     if args.workers > 0:
         command += ["-n", str(args.workers)]
-    if args.readonly:
-        command.append("--readonly")
-    if args.latency_strict:
-        command.append("--latency-strict")
-    if args.timeout is not None:
-        command.append(f"--request-timeout={args.timeout}")
-    if args.generated_examples is not None:
-        command.append(f"--generated-examples={args.generated_examples}")
-    if args.doc_base_url:
-        command.append(f"--doc-base-url={args.doc_base_url}")
-    if args.test_contact:
-        command.append(f"--test-contact={args.test_contact}")
     return command + list(args.pytest_args)
 
 
@@ -230,42 +164,38 @@ def _allure_report(report_dir: Path) -> str | None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the suite; print the summary; the exit code."""
-    if args.workers < 0:
-        return _fail("--workers must be 0 or more")
-    suite = _suite(args)
-    if suite is None:
-        return _fail("the contract suite was not found; give its folder with --suite")
-    report_dir: Path = args.report_dir.resolve()
-    report_dir.mkdir(parents=True, exist_ok=True)
+    started = now_iso()
+    try:
+        values = resolve_values(given_to_run(args), pyproject=read_pyproject(Path.cwd()))
+        report_dir = Path(values["report_dir"] or "reports").resolve()
+        settings = replace(settings_from(values), report_dir=str(report_dir))
+    except ConfigError as exc:
+        return _fail(f"bad configuration: {exc}")
+    for name in ("workers", "suite", "suite_only", "no_allure_report"):
+        setattr(args, name, values[name])
+    try:
+        suites = _suites(args)
+    except SuiteNotFound as exc:
+        return _fail(str(exc))
+    try:
+        report_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return _fail(f"bad configuration: report folder {report_dir}: {exc.strerror}")
     for name in _STALE:
         stale = report_dir / name
         if stale.is_dir():
             shutil.rmtree(stale)
         else:
             stale.unlink(missing_ok=True)
-    options = {name: getattr(args, name, None) for name in ENVIRONMENT}
-    environment = {
-        ENVIRONMENT[name]: str(options[name]) for name in _BY_ENVIRONMENT if options[name]
-    }
-    started = now_iso()
-    root = repo_root() or Path.cwd()
-    try:
-        settings = resolve(
-            {k: v for k, v in options.items() if k not in _BY_ENVIRONMENT},
-            environ={**os.environ, **environment},
-            pyproject=read_pyproject(root),
-        )
-        resolve_generated_examples(args.generated_examples, pyproject=read_pyproject(root))
-    except ConfigError as exc:
-        return _fail(f"bad configuration: {exc}")
     secrets = settings.secrets()
     if settings.base_url is not None:
         problem = targets.preflight(settings)
         if problem:
             facts = targets.target_facts(settings, probe=False)
             return _could_not_run(report_dir, started, problem, facts, secrets)
-    with _environment(environment):
-        code = int(pytest.main(_pytest_args(args, suite, report_dir)))
+        settings = replace(settings, preflighted=True)
+    preset = PresetSettings(settings)
+    code = int(pytest.main(_pytest_args(args, suites, report_dir), plugins=[preset]))
     scrub_tree(report_dir, secrets)
     conformance = report_dir / CONFORMANCE_JSON
     data = read_json(conformance) if conformance.is_file() else None

@@ -32,10 +32,10 @@ from typing import Any, TextIO
 from defusedxml import ElementTree
 
 from webapi_contract.client import redact_text
-from webapi_contract.config import ENVIRONMENT
+from webapi_contract.config import TABLE, env_names
 from webapi_contract.mock import MockCredentials, MockServer
 from webapi_contract.mock import faults as fault_registry
-from webapi_contract.paths import repo_root
+from webapi_contract.suites import SuiteNotFound, suite_dir
 
 __all__ = [
     "Failure",
@@ -56,7 +56,6 @@ DEFAULT_WORKERS = 2
 # reaches the generated tests when no hand-written clause failed first.
 DEFAULT_GENERATED_EXAMPLES = 5
 DEFAULT_TIMEOUT = 300.0
-SUITE = Path("tests") / "contract"
 CLEAN = "(clean mock)"
 _CLAUSE = re.compile(r"Clause broken: (.+?) \[docs/vendor/[^\]]*\]")
 _SHOWN_LINES = 25
@@ -137,26 +136,20 @@ class Plan:
             "-p",
             "no:randomly",
             f"--junitxml={junit}",
-            f"--generated-examples={self.generated_examples}",
             *self.suite_args,
         ]
 
 
-def find_suite(given: Path | None = None, cwd: Path | None = None) -> Path:
-    """The contract suite: `given`, else tests/contract below cwd, else below the checkout."""
-    if given is not None:
-        candidates = [given]
-    else:
-        root = repo_root()
-        candidates = [(cwd or Path.cwd()) / SUITE, *([root / SUITE] if root else [])]
-    for candidate in candidates:
-        if candidate.is_dir() and any(candidate.glob("test_*.py")):
-            return candidate.resolve()
-    tried = ", ".join(str(c) for c in dict.fromkeys(candidates))
-    raise SuiteNotFoundError(
-        f"no contract suite (a folder of test_*.py files) at {tried}; "
-        "run selfcheck from the project root or pass --suite PATH"
-    )
+def find_suite(given: Path | None = None, vendor: str = "superoffice") -> Path:
+    """The contract suite: `given`, else the vendor's suite shipped in this package."""
+    if given is None:
+        try:
+            return suite_dir(vendor)
+        except SuiteNotFound as exc:
+            raise SuiteNotFoundError(str(exc)) from None
+    if given.is_dir() and any(given.glob("test_*.py")):
+        return given.resolve()
+    raise SuiteNotFoundError(f"no contract suite (a folder of test_*.py files) at {given}")
 
 
 def project_root(suite: Path) -> Path:
@@ -195,20 +188,24 @@ def _clause_of(case: Any, text: str) -> str | None:
     return found.group(1) if found else None
 
 
-def _environment(base_url: str, credentials: MockCredentials) -> dict[str, str]:
+def _environment(
+    base_url: str, credentials: MockCredentials, generated_examples: int
+) -> dict[str, str]:
     """This process's environment without the suite's own settings, pointed at one mock."""
-    env = {k: v for k, v in os.environ.items() if k not in set(ENVIRONMENT.values())}
-    env.update(
-        {
-            ENVIRONMENT["base_url"]: base_url,
-            ENVIRONMENT["username"]: credentials.username,
-            ENVIRONMENT["password"]: credentials.password,
-            ENVIRONMENT["ticket"]: credentials.ticket,
-            ENVIRONMENT["token"]: credentials.token,
-            ENVIRONMENT["readonly"]: "0",
-            ENVIRONMENT["latency_strict"]: "0",
-        }
-    )
+    ours = {name for setting in TABLE for name in setting.env}
+    env = {k: v for k, v in os.environ.items() if k not in ours}
+    given = {
+        "base_url": base_url,
+        "username": credentials.username,
+        "password": credentials.password,
+        "ticket": credentials.ticket,
+        "token": credentials.token,
+        "generated_examples": str(generated_examples),
+        # over a pyproject.toml that says otherwise: a self-check always writes and warns
+        "readonly": "0",
+        "latency_strict": "0",
+    }
+    env.update({env_names(name)[0]: value for name, value in given.items()})
     return env
 
 
@@ -234,7 +231,7 @@ def run_once(plan: Plan, fault: str | None) -> Outcome:
             done = subprocess.run(
                 plan.command(junit, stop_at_first_failure=fault is not None),
                 cwd=plan.root,
-                env=_environment(server.base_url, credentials),
+                env=_environment(server.base_url, credentials, plan.generated_examples),
                 capture_output=True,
                 text=True,
                 timeout=plan.timeout,
@@ -403,7 +400,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         f"(default {DEFAULT_GENERATED_EXAMPLES}, kept small for speed)",
     )
     parser.add_argument(
-        "--suite", type=Path, help=f"the contract suite (default: {SUITE} below the current folder)"
+        "--suite", type=Path, help="the contract suite (default: the one shipped in this package)"
     )
     parser.add_argument(
         "--suite-args",

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
+from support import plugin_options
 from support.breakers import CASES, Case, _map_json, naive_dates
 from support.breaking_proxy import Answer, Breaker, BreakingProxy
 
 from webapi_contract.config import basic
 from webapi_contract.mock import MockCredentials, MockServer
+from webapi_contract.suites import suite_dir
 
-CONTRACT = Path(__file__).resolve().parents[1] / "contract"
+CONTRACT = suite_dir("superoffice")
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +31,7 @@ def _run(pytester, mock, breaker, *args):
             str(CONTRACT),
             "--base-url",
             proxy.base_url,
-            *creds.options(),
+            *plugin_options(creds),
             "-p",
             "no:cacheprovider",
             "-p",
@@ -103,7 +104,9 @@ def _app_token_required(call, upstream):
 
 def test_a_tenant_requiring_its_app_token_fails_no_header_clause(pytester, mock):
     breaker = Breaker("app-token-required", request=_app_token_required)
-    result = _run(pytester, mock, breaker, "-q", "-k", "tuning", "--app-token=issued-app-token-42")
+    result = _run(
+        pytester, mock, breaker, "-q", "-k", "tuning", "--webapi-app-token=issued-app-token-42"
+    )
     assert result.ret == 0, result.stdout.str()[-3000:]
     assert result.parseoutcomes().get("passed", 0) >= 9
 
@@ -141,7 +144,7 @@ class _BusinessMandatory:
 def test_test_contact_fields_reach_every_contact_the_suite_creates(pytester, mock):
     mandatory = _BusinessMandatory()
     breaker = Breaker("business-mandatory", request=mandatory)
-    fields = '--test-contact={"Business": {"Id": 2, "Value": "Retail"}}'
+    fields = '--webapi-test-contact={"Business": {"Id": 2, "Value": "Retail"}}'
     result = _run(pytester, mock, breaker, "-q", "-k", "save or replace", fields)
     assert result.ret == 0, result.stdout.str()[-3000:]
     assert result.parseoutcomes().get("passed", 0) >= 4
@@ -161,7 +164,7 @@ def _patch_hangs(call, upstream):
 
 def test_no_answer_is_one_readable_line_not_a_library_traceback(pytester, mock):
     breaker = Breaker("patch-hangs", request=_patch_hangs)
-    result = _run(pytester, mock, breaker, "-k", "replace_answers", "--request-timeout=0.5")
+    result = _run(pytester, mock, breaker, "-k", "replace_answers", "--webapi-request-timeout=0.5")
     output = result.stdout.str()
     assert result.ret == 1, output[-3000:]
     assert "NoAnswer: no answer to PATCH http://127.0.0.1:" in output

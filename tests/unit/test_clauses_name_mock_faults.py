@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from webapi_contract.mock import MockCredentials, MockServer
+from webapi_contract.suites import suite_dir
 
-CONTRACT = Path(__file__).resolve().parents[1] / "contract"
+CONTRACT = suite_dir("superoffice")
 
 # fault -> (suite file, -k selection, words the failure must contain: clause title, then detail)
 CASES = {
@@ -26,7 +25,7 @@ CASES = {
         "missing",
         [
             "Clause broken: GET of an id that does not exist answers 404 with the documented "
-            "error body [docs/vendor/reference/vendor-facts.md:25]",
+            "error body [docs/vendor/reference/vendor-facts.md:31]",
             "Content-Type: application/problem+json",
         ],
     ),
@@ -79,8 +78,8 @@ def test_fault_fails_its_clause_with_a_message_naming_the_behaviour(pytester, fa
             selection,
             "--base-url",
             server.base_url,
-            f"--username={creds.username}",
-            f"--password={creds.password}",
+            f"--webapi-username={creds.username}",
+            f"--webapi-password={creds.password}",
             "-p",
             "no:cacheprovider",
             "-q",
@@ -103,7 +102,7 @@ def test_wrong_password_is_caught_when_basic_is_given_whole_with_auth(pytester):
             "-k",
             "wrong_credentials",
             f"--base-url={server.base_url}",
-            f"--auth={whole}",
+            f"--webapi-auth={whole}",
             "-p",
             "no:cacheprovider",
             "-q",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from webapi_contract.config import (
@@ -148,8 +150,7 @@ def test_test_contact_is_a_known_pyproject_key(tmp_path):
 def test_settings_reach_xdist_workers_whole():
     from dataclasses import fields
 
-    from webapi_contract.config import Credential, Settings
-    from webapi_contract.target import settings_from_wire, settings_to_wire
+    from webapi_contract.config import Credential, Settings, from_wire, to_wire
 
     settings = Settings(
         base_url="https://tenant.example/api/v1",
@@ -160,12 +161,17 @@ def test_settings_reach_xdist_workers_whole():
         latency_strict=True,
         embedded=True,
         test_contact={"Category": {"Id": 3}},
+        readonly_contact_ids=(7, 8),
+        generated_examples=3,
+        report_dir="/tmp/reports",
+        doc_base_url="https://git.example/blob/main/",
+        preflighted=True,
     )
     defaults = Settings(base_url=None)
     unset = [
         f.name for f in fields(Settings) if getattr(settings, f.name) == getattr(defaults, f.name)
     ]
     assert unset == [], "give every field a non-default value here"
-    wire = settings_to_wire(settings)
+    wire = json.loads(json.dumps(to_wire(settings)))  # what execnet carries
     assert set(wire) == {f.name for f in fields(Settings)}
-    assert settings_from_wire(wire) == settings
+    assert from_wire(wire) == settings

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from support.breakers import _authorize_anything, _map_json, naive_dates
@@ -11,8 +10,9 @@ from support.breaking_proxy import Answer, Breaker, BreakingProxy, Call, Upstrea
 
 from webapi_contract.config import basic
 from webapi_contract.mock import MockCredentials, MockServer
+from webapi_contract.suites import suite_dir
 
-GENERATED = Path(__file__).resolve().parents[1] / "contract" / "test_generated.py"
+GENERATED = suite_dir("superoffice") / "test_generated.py"
 
 
 def _appending_crashes(call: Call, upstream: Upstream) -> Call | Answer:
@@ -55,9 +55,9 @@ def _run(pytester, mock, breaker, *args):
             str(GENERATED),
             "--base-url",
             proxy.base_url,
-            f"--username={creds.username}",
-            f"--password={creds.password}",
-            "--generated-examples",
+            f"--webapi-username={creds.username}",
+            f"--webapi-password={creds.password}",
+            "--webapi-generated-examples",
             "20",
             "-p",
             "no:cacheprovider",

@@ -6,6 +6,7 @@ import base64
 
 import pytest
 import requests
+from support import plugin_options
 
 from webapi_contract.mock import MockCredentials, MockServer
 
@@ -125,6 +126,6 @@ def test_credential_options_survive_a_secret_starting_with_a_dash(pytester):
             test_x="def test_auth(api):\n    assert api.get('/Contact/1').status == 404\n"
         )
         result = pytester.runpytest_inprocess(
-            f"--base-url={server.base_url}", *creds.options(), "-p", "no:cacheprovider"
+            f"--base-url={server.base_url}", *plugin_options(creds), "-p", "no:cacheprovider"
         )
     result.assert_outcomes(passed=1)

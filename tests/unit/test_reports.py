@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from webapi_contract.reports import Collector, publish, render_summary, scrub_text, scrub_tree
-from webapi_contract.reports.history import append, failing_since, load
+from webapi_contract.reports.conformance import NOT_RUN
+from webapi_contract.reports.history import append, entry_from, failing_since, load
 from webapi_contract.reports.html import render
 
 CLAUSES = """
@@ -35,8 +36,8 @@ def test_plugin_collects_the_matrix_on_the_xdist_controller(pytester):
     assert data["totals"]["clauses"] == 2
     assert data["totals"]["failed"] == 1
     assert data["areas"] == {
-        "a": {"passed": 1, "failed": 0, "skipped": 0},
-        "b": {"passed": 0, "failed": 1, "skipped": 0},
+        "a": {"passed": 1, "failed": 0, "skipped": 0, "not_run": 0},
+        "b": {"passed": 0, "failed": 1, "skipped": 0, "not_run": 0},
     }
     broken = next(c for c in data["clauses"] if c["verdict"] == "failed")
     assert broken["doc"]["file"] == "docs/vendor/superoffice-patch-contact.v1.md"
@@ -52,14 +53,16 @@ def test_plugin_collects_the_matrix_on_the_xdist_controller(pytester):
     assert len(load(out / "history.jsonl")) == 1
 
 
-def _data(verdicts: dict[str, str]) -> dict:
+def _data(verdicts: dict[str, str], readonly: bool = False) -> dict:
+    """Conformance data of clauses with these outcomes; "skipped: reason" skips with a reason."""
     collector = Collector()
     for name, verdict in verdicts.items():
+        outcome, _, reason = verdict.partition(": ")
         collector.add(
             f"t.py::{name}",
-            "call",
-            verdict,
-            message="boom" if verdict == "failed" else None,
+            "setup" if outcome == "skipped" else "call",
+            outcome,
+            message="boom" if outcome == "failed" else f"Skipped: {reason}" if reason else None,
             properties=[("clause", name), ("clause_area", "x"), ("clause_doc", "d.md:3")],
         )
     return collector.build(
@@ -67,7 +70,70 @@ def _data(verdicts: dict[str, str]) -> dict:
         started="2026-01-05T00:00:00Z",
         duration=1.5,
         exit_status=1 if "failed" in verdicts.values() else 0,
+        readonly=readonly,
     )
+
+
+READONLY_RUN = {
+    "reads": "passed",
+    "writes": "skipped: not run (read-only)",
+    "needs a contact": "skipped: not run (read-only: name a contact with --readonly-contact-id)",
+    "clock skew": "skipped: cannot form an If-Modified-Since date",
+}
+
+
+def test_what_readonly_did_not_run_is_not_run_never_passed_or_skipped():
+    data = _data(READONLY_RUN, readonly=True)
+    verdicts = {c["title"]: c["verdict"] for c in data["clauses"]}
+    assert verdicts == {
+        "reads": "passed",
+        "writes": NOT_RUN,
+        "needs a contact": NOT_RUN,
+        "clock skew": "skipped",
+    }
+    totals = data["totals"]
+    assert (totals["clauses"], totals["run"], totals["passed"], totals["failed"]) == (4, 1, 1, 0)
+    assert (totals["not_run"], totals["skipped"], totals["tests_not_run"]) == (2, 1, 2)
+    assert data["areas"] == {"x": {"passed": 1, "failed": 0, "skipped": 1, "not_run": 2}}
+    assert data["status"] == "passed"
+    summary = render_summary(data)
+    assert "PASSED — 1 of 4 clauses ran: 1 passed, 0 failed" in summary
+    assert "read-only 2 clauses not run (read-only), 1 skipped" in summary
+    assert "1 of them: not run (read-only: name a contact with --readonly-contact-id)" in summary
+    page = render(data, [entry_from(data)])
+    assert page.count('class="clause verdict-not-run"') == 2
+    assert 'data-verdict="not run (read-only)"' in page
+    assert "PASSED — 1 of 1 clauses run passed; 2 not run (read-only)" in page
+    assert '<div class="note">not run (read-only: name a contact' in page
+    assert 'class="t-not-run"' in page
+    assert entry_from(data)["not_run"] == 2
+
+
+def test_a_clause_judged_only_in_part_under_readonly_is_not_a_pass():
+    collector = Collector()
+    for case, outcome in (("GET", "passed"), ("PATCH", "skipped")):
+        collector.add(
+            f"t.py::test_routes[{case}]",
+            "call" if outcome == "passed" else "setup",
+            outcome,
+            message=None if outcome == "passed" else "Skipped: not run (read-only)",
+            properties=[("clause", "routes"), ("clause_area", "x"), ("clause_doc", "d.md:3")],
+        )
+    data = collector.build(target={}, started="t", duration=0.1, exit_status=0, readonly=True)
+    (clause,) = data["clauses"]
+    assert clause["verdict"] == NOT_RUN
+    assert clause["cases"] == {"passed": 1, "failed": 0, "skipped": 0, "not_run": 1}
+    assert data["totals"]["passed"] == 0
+
+
+def test_a_readonly_run_neither_breaks_nor_extends_a_failing_streak():
+    runs = [
+        {"time": "t0", "clauses": {"c": "passed"}},
+        {"time": "t1", "clauses": {"c": "failed"}},
+        {"time": "t2", "clauses": {"c": NOT_RUN}},
+        {"time": "t3", "clauses": {"c": "failed"}},
+    ]
+    assert failing_since(runs, "c") == ("t1", 2)
 
 
 def test_history_is_bounded_and_says_since_when_a_clause_fails(tmp_path):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from webapi_contract import cli, selfcheck
 from webapi_contract.mock import MockCredentials, faults
+from webapi_contract.suites import suite_dir
 
-CONTRACT = Path(__file__).resolve().parents[1] / "contract"
+CONTRACT = suite_dir("superoffice")
 FIXED = MockCredentials(
     username="selfcheck-user",
     password="pw-never-shown-1234",
@@ -148,9 +147,11 @@ def test_missing_suite_is_a_usage_error(tmp_path, capsys):
     assert f"no contract suite (a folder of test_*.py files) at {tmp_path / 'nowhere'}" in err
 
 
-def test_suite_is_found_below_the_working_folder(tmp_path):
+def test_the_shipped_suite_is_found_through_the_package(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     assert selfcheck.find_suite() == CONTRACT
-    (tmp_path / "tests" / "contract").mkdir(parents=True)
-    (tmp_path / "tests" / "contract" / "test_a.py").write_text("")
-    assert selfcheck.find_suite(cwd=tmp_path) == (tmp_path / "tests" / "contract").resolve()
-    assert selfcheck.project_root(CONTRACT) == CONTRACT.parents[1]
+    assert (CONTRACT / "conftest.py").is_file()
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "test_a.py").write_text("")
+    assert selfcheck.find_suite(tmp_path / "mine") == (tmp_path / "mine").resolve()
+    assert (selfcheck.project_root(CONTRACT) / "pyproject.toml").is_file()

@@ -46,19 +46,6 @@ class MockCredentials:
             token=_secret(32),
         )
 
-    def options(self) -> list[str]:
-        """The plugin's command-line options for these credentials, in `--name=value` form.
-
-        The `=` form matters: a secret may begin with `-`, and `--password -q…` would be read
-        as a flag.
-        """
-        return [
-            f"--username={self.username}",
-            f"--password={self.password}",
-            f"--ticket={self.ticket}",
-            f"--token={self.token}",
-        ]
-
 
 def _secret(nbytes: int) -> str:
     """A URL-safe random secret that does not begin with `-` or `_`.

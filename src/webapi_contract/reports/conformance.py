@@ -21,6 +21,8 @@ from typing import Any
 
 __all__ = [
     "FORMAT",
+    "NOT_RUN",
+    "OUTCOMES",
     "CaseOutcome",
     "Collector",
     "could_not_run",
@@ -31,6 +33,14 @@ __all__ = [
 
 FORMAT = "webapi-contract/conformance/1"
 MESSAGE_LIMIT = 4000
+# The outcome (of a test) and verdict (of a clause) of what --readonly did not run: it would have
+# changed data, or it reads a contact and none was named. Never counted as passed.
+NOT_RUN = "not run (read-only)"
+# Skip reasons that mean NOT_RUN: the plugin's "not run (read-only)" and the suite's
+# "not run (read-only: name a contact with --readonly-contact-id)".
+_NOT_RUN_REASON = "not run (read-only"
+# Outcome -> the key counting it in totals, areas and a clause's cases.
+OUTCOMES = {"passed": "passed", "failed": "failed", "skipped": "skipped", NOT_RUN: "not_run"}
 # user_properties the plugin records for a clause test (also visible in junit.xml).
 CLAUSE_PROPERTIES = {
     "clause": "title",
@@ -94,7 +104,10 @@ class Collector:
         properties: Iterable[tuple[str, Any]] = (),
         generated: bool = False,
     ) -> None:
-        """Merge one phase (setup/call/teardown) of a test: a failure anywhere fails it."""
+        """Merge one phase (setup/call/teardown) of a test: a failure anywhere fails it; a skip
+        for --readonly's sake is NOT_RUN."""
+        if outcome == "skipped" and _readonly_skip(message):
+            outcome = NOT_RUN
         case = self.cases.get(nodeid)
         if case is None:
             case = self.cases[nodeid] = CaseOutcome(nodeid, outcome="", generated=generated)
@@ -104,8 +117,8 @@ class Collector:
         if outcome == "failed" and case.outcome != "failed":
             case.outcome, case.phase = "failed", when
             case.message = _shorten(message) if message else None
-        elif outcome == "skipped" and case.outcome in ("", "passed"):
-            case.outcome, case.phase = "skipped", when
+        elif outcome in ("skipped", NOT_RUN) and case.outcome in ("", "passed"):
+            case.outcome, case.phase = outcome, when
             case.message = _shorten(message) if message else None
         elif outcome == "passed" and when == "call" and case.outcome == "":
             case.outcome = "passed"
@@ -130,9 +143,9 @@ class Collector:
         ]
         areas: dict[str, Counter[str]] = {}
         for entry in clauses:
-            areas.setdefault(entry["area"], Counter())[entry["verdict"]] += 1
-        verdicts = Counter(entry["verdict"] for entry in clauses)
-        tests = Counter(c.outcome for c in cases)
+            areas.setdefault(entry["area"], Counter())[OUTCOMES[entry["verdict"]]] += 1
+        verdicts = Counter(OUTCOMES[entry["verdict"]] for entry in clauses)
+        tests = Counter(OUTCOMES[c.outcome] for c in cases)
         return {
             "format": FORMAT,
             "status": (
@@ -148,18 +161,15 @@ class Collector:
             "exit_status": exit_status,
             "totals": {
                 "clauses": len(clauses),
-                "passed": verdicts["passed"],
-                "failed": verdicts["failed"],
-                "skipped": verdicts["skipped"],
+                "run": verdicts["passed"] + verdicts["failed"],
+                **{key: verdicts[key] for key in OUTCOMES.values()},
                 "tests": len(cases),
-                "tests_passed": tests["passed"],
-                "tests_failed": tests["failed"],
-                "tests_skipped": tests["skipped"],
+                **{f"tests_{key}": tests[key] for key in OUTCOMES.values()},
                 "generated_tests": generated["tests"],
                 "generated_cases": generated["cases"],
             },
             "areas": {
-                area: {v: counts[v] for v in ("passed", "failed", "skipped")}
+                area: {key: counts[key] for key in OUTCOMES.values()}
                 for area, counts in sorted(areas.items())
             },
             "clauses": clauses,
@@ -184,10 +194,20 @@ def _case(case: CaseOutcome) -> dict[str, Any]:
     return entry
 
 
+def _readonly_skip(message: str | None) -> bool:
+    """Whether a skip message is a reason --readonly gave (pytest prefixes "Skipped: ")."""
+    text = (message or "").strip()
+    return text.removeprefix("Skipped:").strip().startswith(_NOT_RUN_REASON)
+
+
 def _verdict(outcomes: Iterable[str]) -> str:
+    """failed if any case failed; NOT_RUN if any case was not run under --readonly (a clause
+    judged in part is not a pass); passed if any passed; else skipped."""
     seen = set(outcomes)
     if "failed" in seen:
         return "failed"
+    if NOT_RUN in seen:
+        return NOT_RUN
     return "passed" if "passed" in seen else "skipped"
 
 
@@ -220,7 +240,7 @@ def _clauses(cases: list[CaseOutcome]) -> list[dict[str, Any]]:
                     "url": meta.get("url"),
                 },
                 "verdict": _verdict(counts.elements()),
-                "cases": {v: counts[v] for v in ("passed", "failed", "skipped")},
+                "cases": {key: counts[outcome] for outcome, key in OUTCOMES.items()},
                 "results": [_case(c) for c in sorted(members, key=lambda c: c.nodeid)],
             }
         )
@@ -237,12 +257,10 @@ def _generated(cases: list[CaseOutcome]) -> dict[str, Any]:
         entry["cases"] = sum(counts.values())
         entry["statuses"] = dict(sorted(counts.items()))
         items.append(entry)
-    outcomes = Counter(c.outcome for c in cases)
+    outcomes = Counter(OUTCOMES[c.outcome] for c in cases)
     return {
         "tests": len(cases),
-        "passed": outcomes["passed"],
-        "failed": outcomes["failed"],
-        "skipped": outcomes["skipped"],
+        **{key: outcomes[key] for key in OUTCOMES.values()},
         "cases": sum(statuses.values()),
         "statuses": dict(sorted(statuses.items())),
         "items": items,
@@ -281,13 +299,10 @@ def could_not_run(*, target: Mapping[str, Any], started: str, problem: str) -> d
         "exit_status": 4,
         "totals": {
             "clauses": 0,
-            "passed": 0,
-            "failed": 0,
-            "skipped": 0,
+            "run": 0,
+            **dict.fromkeys(OUTCOMES.values(), 0),
             "tests": 0,
-            "tests_passed": 0,
-            "tests_failed": 0,
-            "tests_skipped": 0,
+            **{f"tests_{key}": 0 for key in OUTCOMES.values()},
             "generated_tests": 0,
             "generated_cases": 0,
         },
@@ -295,9 +310,7 @@ def could_not_run(*, target: Mapping[str, Any], started: str, problem: str) -> d
         "clauses": [],
         "generated": {
             "tests": 0,
-            "passed": 0,
-            "failed": 0,
-            "skipped": 0,
+            **dict.fromkeys(OUTCOMES.values(), 0),
             "cases": 0,
             "statuses": {},
             "items": [],

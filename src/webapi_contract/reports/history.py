@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from webapi_contract.reports.conformance import NOT_RUN
+
 __all__ = ["HISTORY_FILE", "KEEP", "append", "entry_from", "failing_since", "load"]
 
 HISTORY_FILE = "history.jsonl"
@@ -32,6 +34,7 @@ def entry_from(data: Mapping[str, Any]) -> dict[str, Any]:
         "passed": totals.get("passed", 0),
         "failed": totals.get("failed", 0),
         "skipped": totals.get("skipped", 0),
+        "not_run": totals.get("not_run", 0),
         "generated_cases": totals.get("generated_cases", 0),
         "clauses": {clause["id"]: clause["verdict"] for clause in data.get("clauses", [])},
     }
@@ -72,14 +75,14 @@ def append(path: Path, entry: Mapping[str, Any], keep: int = KEEP) -> list[dict[
 def failing_since(runs: Sequence[Mapping[str, Any]], clause_id: str) -> tuple[str | None, int]:
     """When the current streak of failures of a clause began, and how many runs it spans.
 
-    Runs that did not judge the clause (could not run, or it was not selected) neither break nor
-    extend the streak.
+    Runs that did not judge the clause (could not run, it was not selected, or --readonly did
+    not run it) neither break nor extend the streak.
     """
     since: str | None = None
     streak = 0
     for run in reversed(runs):
         verdict = run.get("clauses", {}).get(clause_id)
-        if verdict is None:
+        if verdict is None or verdict == NOT_RUN:
             continue
         if verdict != "failed":
             break

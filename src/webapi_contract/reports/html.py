@@ -11,12 +11,21 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
+from webapi_contract.reports.conformance import NOT_RUN, OUTCOMES
 from webapi_contract.reports.history import failing_since
 
 __all__ = ["render", "trend_svg"]
 
 TREND_CELLS = 20
-_COLOURS = {"passed": "#2e7d32", "failed": "#c62828", "skipped": "#9e9e9e", "none": "#e0e0e0"}
+_COLOURS = {
+    "passed": "#2e7d32",
+    "failed": "#c62828",
+    "skipped": "#9e9e9e",
+    NOT_RUN: "#90a4ae",
+    "none": "#e0e0e0",
+}
+# Column headings of the counts: outcome key (as in totals, areas, cases) -> heading.
+_COUNTS = {"passed": "passed", "failed": "failed", "skipped": "skipped", "not_run": "not run"}
 
 _CSS = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#212121;
@@ -36,7 +45,8 @@ td.hit{font-weight:700}
 .verdict{display:inline-block;min-width:4.5em;text-align:center;border-radius:4px;color:#fff;
 padding:0 6px;font-size:12px;font-weight:600;text-transform:uppercase}
 .verdict.passed{background:#2e7d32}.verdict.failed{background:#c62828}
-.verdict.skipped{background:#9e9e9e}
+.verdict.skipped{background:#9e9e9e}.verdict.not-run{background:#78909c;text-transform:none}
+.note{color:#546e7a;font-size:12px}
 tr.verdict-failed>td{background:#fff5f5}
 tr.failure>td{background:#fff5f5;border-bottom:2px solid #c62828}
 pre{white-space:pre-wrap;word-break:break-word;margin:4px 0;padding:6px 8px;background:#f5f5f5;
@@ -58,6 +68,11 @@ def _e(value: Any) -> str:
     return escape("" if value is None else str(value), quote=True)
 
 
+def _slug(verdict: Any) -> str:
+    """A verdict or outcome as a CSS class name ("not run (read-only)" -> "not-run")."""
+    return "not-run" if verdict == NOT_RUN else _e(verdict)
+
+
 def _seconds(value: Any) -> str:
     try:
         seconds = float(value)
@@ -72,14 +87,11 @@ def _short_time(value: Any) -> str:
 
 
 def trend_svg(runs: Sequence[Mapping[str, Any]], width: int = 760, height: int = 220) -> str:
-    """A stacked bar chart of passed/failed/skipped clauses per run (inline SVG)."""
+    """A stacked bar chart of passed/failed/skipped/not run clauses per run (inline SVG)."""
     left, right, top, bottom = 44, 12, 12, 34
     plot_w, plot_h = width - left - right, height - top - bottom
     count = max(len(runs), 1)
-    peak = max(
-        [int(r.get("passed", 0)) + int(r.get("failed", 0)) + int(r.get("skipped", 0)) for r in runs]
-        + [1]
-    )
+    peak = max([sum(int(r.get(key, 0)) for key in _COUNTS) for r in runs] + [1])
     slot = plot_w / count
     bar = max(min(slot * 0.72, 36.0), 1.5)
     label = f"Clauses passed and failed over the last {len(runs)} run(s)"
@@ -99,28 +111,26 @@ def trend_svg(runs: Sequence[Mapping[str, Any]], width: int = 760, height: int =
         )
     for index, run in enumerate(runs):
         x = left + index * slot + (slot - bar) / 2
-        passed, failed = int(run.get("passed", 0)), int(run.get("failed", 0))
-        skipped = int(run.get("skipped", 0))
+        counts = {key: int(run.get(key, 0)) for key in _COUNTS}
         status = str(run.get("status") or "")
-        tip = (
-            f"{_short_time(run.get('time'))} UTC — {status or 'run'}: {passed} passed, "
-            f"{failed} failed, {skipped} skipped"
+        tip = f"{_short_time(run.get('time'))} UTC — {status or 'run'}: " + ", ".join(
+            f"{value} {_COUNTS[key]}" for key, value in counts.items() if value or key != "not_run"
         )
         parts.append(f'<g class="run" data-run="{index}"><title>{_e(tip)}</title>')
         base: float = top + plot_h
-        if passed + failed + skipped == 0:
+        if not any(counts.values()):
             parts.append(
                 f'<rect class="bar-norun" x="{x:.1f}" y="{base - 4:.1f}" width="{bar:.1f}" '
                 f'height="4" fill="#5d4037"/>'
             )
-        for name, value in (("passed", passed), ("failed", failed), ("skipped", skipped)):
-            if value <= 0:
+        for outcome, key in OUTCOMES.items():
+            if counts[key] <= 0:
                 continue
-            h = value / peak * plot_h
+            h = counts[key] / peak * plot_h
             base -= h
             parts.append(
-                f'<rect class="bar-{name}" x="{x:.1f}" y="{base:.1f}" width="{bar:.1f}" '
-                f'height="{h:.1f}" fill="{_COLOURS[name]}"/>'
+                f'<rect class="bar-{key.replace("_", "-")}" x="{x:.1f}" y="{base:.1f}" '
+                f'width="{bar:.1f}" height="{h:.1f}" fill="{_COLOURS[outcome]}"/>'
             )
         parts.append("</g>")
     if runs:
@@ -141,7 +151,8 @@ def _trend_cells(runs: Sequence[Mapping[str, Any]], clause_id: str) -> str:
         colour = _COLOURS.get(verdict, _COLOURS["none"])
         tip = f"{_short_time(run.get('time'))}: {verdict if verdict != 'none' else 'not run'}"
         cells.append(
-            f'<span class="t-{_e(verdict)}" style="background:{colour}" title="{_e(tip)}"></span>'
+            f'<span class="t-{_slug(verdict)}" style="background:{colour}" title="{_e(tip)}">'
+            "</span>"
         )
     return f'<div class="trend">{"".join(cells)}</div>'
 
@@ -177,18 +188,19 @@ def _failure_detail(result: Mapping[str, Any]) -> str:
 def _matrix(data: Mapping[str, Any], runs: Sequence[Mapping[str, Any]]) -> str:
     head = (
         '<table id="matrix"><thead><tr><th>Area</th><th>Clause</th><th>Doc line</th>'
-        '<th class="num">passed</th><th class="num">failed</th><th class="num">skipped</th>'
-        f"<th>Verdict</th><th>Last {TREND_CELLS} runs</th></tr></thead><tbody>"
+        + "".join(f'<th class="num">{heading}</th>' for heading in _COUNTS.values())
+        + f"<th>Verdict</th><th>Last {TREND_CELLS} runs</th></tr></thead><tbody>"
     )
     rows = [head]
     for clause in data.get("clauses", []):
         verdict = clause.get("verdict", "skipped")
         cases = clause.get("cases", {})
         counts = "".join(
-            f'<td class="num{" hit" if name == verdict else ""}">{int(cases.get(name, 0))}</td>'
-            for name in ("passed", "failed", "skipped")
+            f'<td class="num{" hit" if key == OUTCOMES.get(verdict) else ""}">'
+            f"{int(cases.get(key, 0))}</td>"
+            for key in _COUNTS
         )
-        since_note = ""
+        since_note = _not_run_note(clause) if verdict == NOT_RUN else ""
         if verdict == "failed":
             since, streak = failing_since(runs, clause["id"])
             if streak > 1:
@@ -199,34 +211,42 @@ def _matrix(data: Mapping[str, Any], runs: Sequence[Mapping[str, Any]]) -> str:
             else:
                 since_note = '<div class="since">new failure in this run</div>'
         rows.append(
-            f'<tr class="clause verdict-{_e(verdict)}" data-clause-id="{_e(clause["id"])}" '
+            f'<tr class="clause verdict-{_slug(verdict)}" data-clause-id="{_e(clause["id"])}" '
             f'data-verdict="{_e(verdict)}"><td>{_e(clause.get("area"))}</td>'
             f"<td>{_e(clause.get('title'))}{since_note}</td><td>{_doc_cell(clause.get('doc', {}))}"
-            f'</td>{counts}<td><span class="verdict {_e(verdict)}">{_e(verdict)}</span></td>'
+            f'</td>{counts}<td><span class="verdict {_slug(verdict)}">{_e(verdict)}</span></td>'
             f"<td>{_trend_cells(runs, clause['id'])}</td></tr>"
         )
         if verdict == "failed":
             failed = [r for r in clause.get("results", []) if r.get("outcome") == "failed"]
             detail = "".join(_failure_detail(r) for r in failed)
-            rows.append(f'<tr class="failure"><td></td><td colspan="7">{detail}</td></tr>')
+            rows.append(f'<tr class="failure"><td></td><td colspan="8">{detail}</td></tr>')
     if not data.get("clauses"):
-        rows.append('<tr><td colspan="8">No clause was judged in this run.</td></tr>')
+        rows.append('<tr><td colspan="9">No clause was judged in this run.</td></tr>')
     rows.append("</tbody></table>")
     return "".join(rows)
 
 
+def _not_run_note(clause: Mapping[str, Any]) -> str:
+    """Why --readonly did not run a clause, when it says more than "not run (read-only)"."""
+    reasons = {
+        str(r.get("message") or "").removeprefix("Skipped:").strip()
+        for r in clause.get("results", [])
+        if r.get("outcome") == NOT_RUN
+    } - {NOT_RUN, ""}
+    return "".join(f'<div class="note">{_e(reason)}</div>' for reason in sorted(reasons))
+
+
 def _areas(data: Mapping[str, Any]) -> str:
     rows = [
-        '<table id="areas"><thead><tr><th>Area</th><th class="num">passed</th>'
-        '<th class="num">failed</th><th class="num">skipped</th></tr></thead><tbody>'
+        '<table id="areas"><thead><tr><th>Area</th>'
+        + "".join(f'<th class="num">{heading}</th>' for heading in _COUNTS.values())
+        + "</tr></thead><tbody>"
     ]
     for area, counts in data.get("areas", {}).items():
         rows.append(
             f'<tr data-area="{_e(area)}"><td>{_e(area)}</td>'
-            + "".join(
-                f'<td class="num">{int(counts.get(n, 0))}</td>'
-                for n in ("passed", "failed", "skipped")
-            )
+            + "".join(f'<td class="num">{int(counts.get(key, 0))}</td>' for key in _COUNTS)
             + "</tr>"
         )
     rows.append("</tbody></table>")
@@ -242,7 +262,9 @@ def _generated(data: Mapping[str, Any]) -> str:
         "<h2>Generated tests</h2>",
         f"<p>{int(generated.get('cases', 0))} generated requests in "
         f"{int(generated.get('tests', 0))} tests ({int(generated.get('passed', 0))} passed, "
-        f"{int(generated.get('failed', 0))} failed, {int(generated.get('skipped', 0))} skipped)"
+        f"{int(generated.get('failed', 0))} failed, {int(generated.get('skipped', 0))} skipped"
+        + (f", {int(generated['not_run'])} {NOT_RUN}" if generated.get("not_run") else "")
+        + ")"
         f"{'; statuses ' + _e(statuses) if statuses else ''}.</p>",
         '<table id="generated"><thead><tr><th>Test</th><th>Outcome</th>'
         '<th class="num">cases</th><th>Statuses</th></tr></thead><tbody>',
@@ -258,7 +280,7 @@ def _generated(data: Mapping[str, Any]) -> str:
             )
         rows.append(
             f'<tr data-verdict="{_e(outcome)}"><td>{_e(item.get("id"))}{detail}</td>'
-            f'<td><span class="verdict {_e(outcome)}">{_e(outcome)}</span></td>'
+            f'<td><span class="verdict {_slug(outcome)}">{_e(outcome)}</span></td>'
             f'<td class="num">{int(item.get("cases", 0))}</td><td>{_e(shown)}</td></tr>'
         )
     rows.append("</tbody></table>")
@@ -280,7 +302,7 @@ def _others(data: Mapping[str, Any]) -> str:
             detail = f'<pre class="message">{_e(item.get("message"))}</pre>'
         rows.append(
             f'<tr data-verdict="{_e(outcome)}"><td>{_e(item.get("id"))}{detail}</td>'
-            f'<td><span class="verdict {_e(outcome)}">{_e(outcome)}</span></td></tr>'
+            f'<td><span class="verdict {_slug(outcome)}">{_e(outcome)}</span></td></tr>'
         )
     rows.append("</tbody></table>")
     return "".join(rows)
@@ -297,16 +319,20 @@ def _banner(data: Mapping[str, Any]) -> str:
     if status == "nothing run":
         return (
             '<div class="banner could-not-run" id="status" data-status="nothing-run">'
-            "NOTHING RUN — no test was selected</div>"
+            "NOTHING RUN — no test was run to a verdict (none selected, or every one skipped)</div>"
         )
     clauses, failed = int(totals.get("clauses", 0)), int(totals.get("failed", 0))
+    not_run = int(totals.get("not_run", 0))
+    # Under --readonly the counts are of the clauses that ran; the others are said apart.
+    of = f"{int(totals.get('run', 0))} clauses run" if not_run else f"{clauses} clauses"
+    tail = f"; {not_run} not run (read-only)" if not_run else ""
     if status == "failed":
-        text = f"FAILED — {failed} of {clauses} clauses failed"
+        text = f"FAILED — {failed} of {of} failed{tail}"
         if not failed:
             broken = totals.get("tests_failed")
-            text = f"FAILED — no clause failed, but {broken} other test(s) failed"
+            text = f"FAILED — no clause failed, but {broken} other test(s) failed{tail}"
         return f'<div class="banner failed" id="status" data-status="failed">{_e(text)}</div>'
-    text = f"PASSED — {int(totals.get('passed', 0))} of {clauses} clauses passed"
+    text = f"PASSED — {int(totals.get('passed', 0))} of {of} passed{tail}"
     return f'<div class="banner passed" id="status" data-status="passed">{_e(text)}</div>'
 
 
@@ -324,11 +350,16 @@ def _facts(data: Mapping[str, Any]) -> str:
     facts += [
         ("Started", f"{_short_time(data.get('started'))} UTC"),
         ("Duration", _seconds(data.get("duration_s"))),
-        ("Read-only", "yes" if data.get("readonly") else "no"),
+        (
+            "Read-only",
+            f"yes — {totals.get('not_run', 0)} clauses {NOT_RUN}" if data.get("readonly") else "no",
+        ),
         (
             "Tests",
             f"{totals.get('tests', 0)} ({totals.get('tests_passed', 0)} passed, "
-            f"{totals.get('tests_failed', 0)} failed, {totals.get('tests_skipped', 0)} skipped)",
+            f"{totals.get('tests_failed', 0)} failed, {totals.get('tests_skipped', 0)} skipped"
+            + (f", {totals['tests_not_run']} not run" if totals.get("tests_not_run") else "")
+            + ")",
         ),
         ("Generated cases", totals.get("generated_cases", 0)),
         ("Exit status", data.get("exit_status")),
@@ -342,8 +373,8 @@ def render(data: Mapping[str, Any], runs: Sequence[Mapping[str, Any]]) -> str:
     target = data.get("target", {})
     title = f"Contract conformance — {target.get('label') or target.get('url') or 'target'}"
     legend = "".join(
-        f'<span><i style="background:{_COLOURS[n]}"></i>{n} clauses</span>'
-        for n in ("passed", "failed", "skipped")
+        f'<span><i style="background:{_COLOURS[outcome]}"></i>{_COUNTS[key]} clauses</span>'
+        for outcome, key in OUTCOMES.items()
     )
     return "".join(
         [

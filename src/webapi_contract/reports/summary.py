@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+from webapi_contract.reports.conformance import NOT_RUN
 
 __all__ = ["render_summary"]
 
@@ -15,6 +18,28 @@ def _one_line(text: Any, limit: int = 110) -> str:
     return flat if len(flat) <= limit else f"{flat[: limit - 1]}…"
 
 
+def _not_run(data: Mapping[str, Any]) -> list[str]:
+    """What --readonly did not run: how many clauses, and the reasons that say more."""
+    totals = data.get("totals", {})
+    lines = [
+        f"  read-only {totals.get('not_run', 0)} clauses {NOT_RUN}, "
+        f"{totals.get('skipped', 0)} skipped"
+    ]
+    reasons: Counter[str] = Counter()
+    for clause in data.get("clauses", []):
+        if clause.get("verdict") != NOT_RUN:
+            continue
+        said = {
+            str(r.get("message") or "").removeprefix("Skipped:").strip()
+            for r in clause.get("results", [])
+            if r.get("outcome") == NOT_RUN
+        }
+        reasons.update(said - {NOT_RUN, ""})
+    for reason, count in reasons.most_common(3):
+        lines.append(f"            {count} of them: {_one_line(reason, 90)}")
+    return lines
+
+
 def render_summary(data: Mapping[str, Any], artefacts: Sequence[str] = ()) -> str:
     """About twenty lines: verdict, target, timing, clauses per area, the failed clauses."""
     totals = data.get("totals", {})
@@ -23,6 +48,13 @@ def render_summary(data: Mapping[str, Any], artefacts: Sequence[str] = ()) -> st
     lines = ["", "=" * 78]
     if data.get("status") == "could not run":
         lines.append(f"webapi-contract run: COULD NOT RUN — {data.get('problem')}")
+    elif totals.get("not_run") or data.get("readonly"):
+        lines.append(
+            f"webapi-contract run: {status} — {totals.get('run', 0)} of "
+            f"{totals.get('clauses', 0)} clauses ran: {totals.get('passed', 0)} passed, "
+            f"{totals.get('failed', 0)} failed"
+        )
+        lines += _not_run(data)
     else:
         lines.append(
             f"webapi-contract run: {status} — {totals.get('passed', 0)} of "
@@ -47,11 +79,16 @@ def render_summary(data: Mapping[str, Any], artefacts: Sequence[str] = ()) -> st
     areas = data.get("areas", {})
     if areas:
         width = max(len(area) for area in areas) + 2
-        lines.append(f"  {'area'.ljust(width)}{'passed':>7}{'failed':>7}{'skipped':>8}")
+        not_run = any(counts.get("not_run") for counts in areas.values())
+        lines.append(
+            f"  {'area'.ljust(width)}{'passed':>7}{'failed':>7}{'skipped':>8}"
+            + (f"{'not run':>9}" if not_run else "")
+        )
         for area, counts in areas.items():
             lines.append(
                 f"  {area.ljust(width)}{counts.get('passed', 0):>7}{counts.get('failed', 0):>7}"
                 f"{counts.get('skipped', 0):>8}"
+                + (f"{counts.get('not_run', 0):>9}" if not_run else "")
             )
     failed = [c for c in data.get("clauses", []) if c.get("verdict") == "failed"]
     if failed:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import time
 
 import pytest
-from contact_api import (
+
+from webapi_contract.contract import clause
+from webapi_contract.suites.superoffice.contact_api import (
     JSON_PATCH,
     MERGE_PATCH,
     PATCH_DOC,
@@ -13,8 +15,6 @@ from contact_api import (
     parse_instant,
     value_of,
 )
-
-from webapi_contract.contract import clause
 
 OPS = "JSON PATCH supports operations 'add', 'replace', 'remove' and 'test'."
 PATHS = "The path is case insensitive, and the leading slash is optional"

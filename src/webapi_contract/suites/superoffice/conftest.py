@@ -11,12 +11,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from contact_api import JSON_PATCH, SAVE, contact_path, value_of
 
 from webapi_contract.client import ApiClient, NoAnswer
 from webapi_contract.config import Settings
+from webapi_contract.suites.superoffice.contact_api import JSON_PATCH, SAVE, contact_path, value_of
 
 NewContact = Callable[..., dict[str, Any]]
+
+# Why a clause that reads a contact did not run under --readonly: nobody named one it may read.
+READONLY_NEEDS_CONTACT = "not run (read-only: name a contact with --readonly-contact-id)"
+# What --readonly may send: requests that change nothing on the server.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 # Foundations first. Under `-x` (as `webapi-contract selfcheck` runs the suite) the first failure
 # then names the behaviour that broke rather than one that builds on it: creating and reading a
@@ -48,6 +53,33 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 class LeftBehindWarning(UserWarning):
     """The run could not delete contacts it created."""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def writes_refused_under_readonly(api: ApiClient, contract_settings: Settings) -> Iterator[None]:
+    """Under --readonly the suite's client refuses, before sending, any request that could
+    change data: a clause or fixture that tries fails (a harness bug) and nothing is written."""
+    if not contract_settings.readonly:
+        yield
+        return
+    send = api.request
+
+    def refuse_writes(method: str, path: str, **kwargs: Any) -> Any:
+        if method.upper() not in SAFE_METHODS:
+            pytest.fail(f"harness bug: {method} {path} under --readonly (not sent)", pytrace=False)
+        return send(method, path, **kwargs)
+
+    api.request = refuse_writes  # type: ignore[method-assign]
+    yield
+    del api.request
+
+
+@pytest.fixture(scope="session")
+def base_url(contract_settings: Settings) -> str | None:
+    """pytest-base-url's `base_url`, overridden as its docs suggest for a harness that starts its
+    own server: the URL this suite runs against (the embedded mock's when none was given),
+    never with user:password@ in it."""
+    return contract_settings.base_url
 
 
 @pytest.fixture(scope="session")
@@ -122,6 +154,72 @@ def _delete(api: ApiClient, contact_id: int) -> int | None:
 def contact(new_contact: NewContact, request: pytest.FixtureRequest) -> dict[str, Any]:
     """A fresh contact created for this test."""
     return new_contact(request.node.name[:60])
+
+
+@pytest.fixture(scope="session")
+def named_contact(api: ApiClient, contract_settings: Settings) -> dict[str, Any] | None:
+    """Under --readonly: the first contact the user named (--readonly-contact-id) as GET
+    answers it, read once; None when none was named. Fails (one line, for every clause that
+    needs it) when it cannot be read."""
+    if not contract_settings.readonly or not contract_settings.readonly_contact_ids:
+        return None
+    contact_id = contract_settings.readonly_contact_ids[0]
+    path = contact_path(contact_id)
+    try:
+        read = api.get(path)
+    except NoAnswer as exc:
+        pytest.fail(f"the contact named for read-only clauses got no answer: {exc}", pytrace=False)
+    if read.status != 200:
+        pytest.fail(
+            f"the contact named for read-only clauses cannot be read: GET {path} answered "
+            f"{read.status} (name an existing contact with --readonly-contact-id)",
+            pytrace=False,
+        )
+    try:
+        body = read.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        pytest.fail(
+            f"the contact named for read-only clauses: GET {path} answered no ContactEntity "
+            f"object but {_shown(body)}",
+            pytrace=False,
+        )
+    return body
+
+
+def _shown(value: Any, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
+
+
+@pytest.fixture
+def readable_contact(
+    contract_settings: Settings,
+    named_contact: dict[str, Any] | None,
+    request: pytest.FixtureRequest,
+) -> dict[str, Any]:
+    """A contact a clause may read. Under --readonly the first contact the user named, as GET
+    answered it (never changed); otherwise a fresh contact created for this test, like
+    `contact` (which a clause may then also change, outside --readonly)."""
+    if not contract_settings.readonly:
+        fresh: dict[str, Any] = request.getfixturevalue("contact")
+        return fresh
+    if named_contact is None:
+        pytest.skip(READONLY_NEEDS_CONTACT)
+    return named_contact
+
+
+@pytest.fixture
+def readable_updated_contact(
+    contract_settings: Settings, request: pytest.FixtureRequest
+) -> dict[str, Any]:
+    """Like readable_contact, but outside --readonly a contact changed once (updated_contact).
+    Under --readonly the named contact may never have been changed: no UpdatedDate, or 0001-01-01
+    (clauses judge what it carries)."""
+    name = "readable_contact" if contract_settings.readonly else "updated_contact"
+    found: dict[str, Any] = request.getfixturevalue(name)
+    return found
 
 
 @pytest.fixture

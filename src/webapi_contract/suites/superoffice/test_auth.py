@@ -5,15 +5,22 @@ from __future__ import annotations
 import base64
 
 import pytest
-from contact_api import FACTS, JSON_PATCH, PATCH_DOC, SAVE, contact_path, value_of
 
 from webapi_contract.contract import clause
+from webapi_contract.suites.superoffice.contact_api import (
+    FACTS,
+    JSON_PATCH,
+    PATCH_DOC,
+    SAVE,
+    contact_path,
+    value_of,
+)
 
 SCHEMES = "Supports 'Basic', 'SoTicket' and 'Bearer' schemes, depending on installation type."
 NO_AUTH = "A request with neither Authorization nor X-XSRF-TOKEN gets 401"
 
-ROUTES = [
-    ("GET", "contact", None),
+# The read is its own clause (it runs under --readonly); these write when wrongly accepted.
+WRITE_ROUTES = [
     ("PATCH", "contact", [{"op": "replace", "path": "/Department", "value": "no auth"}]),
     ("DELETE", "contact", None),
     ("POST", "save", {"ContactId": 0, "Name": "unauthenticated"}),
@@ -29,16 +36,16 @@ def _route(method, which, contact_id):
     area="auth",
     doc=PATCH_DOC,
     quote=SCHEMES,
-    mutating=True,
 )
-def test_each_configured_scheme_authenticates(api, contract_settings, contact, verdict):
+def test_each_configured_scheme_authenticates(api, contract_settings, readable_contact, verdict):
     verdict.true(
         bool(contract_settings.credentials),
         "at least one credential configured",
         "none (use --auth, --username/--password, --ticket or --token)",
     )
+    path = contact_path(value_of(readable_contact, "ContactId"))
     for credential in contract_settings.credentials:
-        read = api.get(contact_path(contact["ContactId"]), authorization=credential.authorization)
+        read = api.get(path, authorization=credential.authorization)
         verdict.true(
             read.status == 200,
             f"{credential.scheme} answered 200",
@@ -47,9 +54,22 @@ def test_each_configured_scheme_authenticates(api, contract_settings, contact, v
         )
 
 
-@pytest.mark.parametrize(("method", "which", "body"), ROUTES, ids=[r[0] for r in ROUTES])
 @clause(
-    "a request without credentials answers 401 on every route",
+    "a read (GET of a contact) without credentials answers 401",
+    area="auth",
+    doc=FACTS,
+    quote=NO_AUTH,
+)
+def test_no_credentials_read_is_unauthorized(api, readable_contact, verdict):
+    path = contact_path(value_of(readable_contact, "ContactId"))
+    verdict.status(api.get(path, authorization=None), 401)
+
+
+@pytest.mark.parametrize(
+    ("method", "which", "body"), WRITE_ROUTES, ids=[r[0] for r in WRITE_ROUTES]
+)
+@clause(
+    "a write (PATCH, DELETE, save) without credentials answers 401 and changes nothing",
     area="auth",
     doc=FACTS,
     quote=NO_AUTH,
@@ -115,11 +135,11 @@ def _tampered(credential):
     area="auth",
     doc=PATCH_DOC,
     quote=SCHEMES,
-    mutating=True,
 )
-def test_wrong_credentials_are_unauthorized(api, contract_settings, contact, verdict):
+def test_wrong_credentials_are_unauthorized(api, contract_settings, readable_contact, verdict):
+    path = contact_path(value_of(readable_contact, "ContactId"))
     for credential in contract_settings.credentials:
-        read = api.get(contact_path(contact["ContactId"]), authorization=_tampered(credential))
+        read = api.get(path, authorization=_tampered(credential))
         verdict.true(
             read.status == 401,
             f"wrong {credential.scheme} answered 401",

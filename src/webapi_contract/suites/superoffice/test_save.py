@@ -8,9 +8,16 @@ from urllib.parse import urlencode
 from xml.sax.saxutils import escape
 
 import pytest
-from contact_api import JSON_PATCH, SAVE, SAVE_DOC, contact_path, parse_instant, value_of
 
 from webapi_contract.contract import clause
+from webapi_contract.suites.superoffice.contact_api import (
+    JSON_PATCH,
+    SAVE,
+    SAVE_DOC,
+    contact_path,
+    parse_instant,
+    value_of,
+)
 
 CREATES = "creates a new ContactEntity if the id parameter is empty"
 UPDATES = "Updates the existing ContactEntity"

@@ -19,12 +19,7 @@ import pytest
 from schemathesis import GenerationMode
 
 from webapi_contract.client import ApiClient
-from webapi_contract.config import (
-    ConfigError,
-    Settings,
-    read_pyproject,
-    resolve_generated_examples,
-)
+from webapi_contract.config import Settings
 from webapi_contract.generated import (
     SUPEROFFICE_CONTACT,
     EntityPool,
@@ -62,15 +57,9 @@ CASES = [_param(variant, shard) for variant in variants(API) for shard in range(
 
 
 @pytest.fixture(scope="session")
-def generated_examples(pytestconfig: pytest.Config) -> int:
-    """Examples per operation variant (--generated-examples > env > pyproject > default)."""
-    try:
-        return resolve_generated_examples(
-            pytestconfig.getoption("generated_examples"),
-            pyproject=read_pyproject(pytestconfig.rootpath),
-        )
-    except ConfigError as exc:
-        raise pytest.UsageError(f"webapi-contract: {exc}") from None
+def generated_examples(contract_settings: Settings) -> int:
+    """Examples per operation variant (the generated-examples setting)."""
+    return contract_settings.generated_examples
 
 
 @pytest.fixture(scope="session")
@@ -90,15 +79,35 @@ def generated_schemas(contract_settings: Settings) -> dict[GenerationMode, Any]:
     }
 
 
+class NamedContacts(EntityPool):
+    """Under --readonly: the contacts the user named (--readonly-contact-id) and the absent id,
+    for generated reads only. Nothing is ever created, adopted, replaced or deleted."""
+
+    def __init__(self, client: ApiClient, ids: tuple[int, ...]) -> None:
+        super().__init__(client, API, "read-only")
+        self.ids = list(ids)
+        self.missing = ABSENT_ID
+
+    def create(self, label: str) -> int:
+        raise RuntimeError(f"harness bug: a read-only generated test tried to create {label!r}")
+
+    def adopt(self, entity_id: Any) -> None:
+        raise RuntimeError(f"harness bug: a read-only generated test created {entity_id!r}")
+
+    def replace(self, entity_id: int) -> None:
+        raise RuntimeError(f"harness bug: a read-only generated test deleted {entity_id!r}")
+
+
 def _pool(api: ApiClient, settings: Settings, tag: str, size: int) -> Iterator[EntityPool | None]:
     if settings.readonly:
         taken = api.get(API.path_of(ABSENT_ID))
         if taken.status != 404:
             pytest.skip(
                 f"read-only generated cases aim at id {ABSENT_ID}, which must not exist, but "
-                f"GET answered {taken.status}; they never read entities the run did not create"
+                f"GET answered {taken.status}; they never read entities nobody named"
             )
-        yield None
+        ids = settings.readonly_contact_ids
+        yield NamedContacts(api, ids) if ids else None
         return
     pool = EntityPool(api, API, tag).fill(size)
     yield pool
@@ -111,7 +120,8 @@ def _pool(api: ApiClient, settings: Settings, tag: str, size: int) -> Iterator[E
 def entity_pool(
     api: ApiClient, contract_settings: Settings, run_tag: str
 ) -> Iterator[EntityPool | None]:
-    """Contacts this test item created (None under --readonly); deleted afterwards."""
+    """Contacts this test item created, deleted afterwards; under --readonly the contacts the
+    user named (to read), or None (generated reads then aim at an absent id only)."""
     yield from _pool(api, contract_settings, f"{run_tag} generated", POOL_SIZE)
 
 
@@ -152,6 +162,8 @@ def test_generated_cases_conform(
     record_property: Any,
 ) -> None:
     """Generated requests get documented statuses, content types and schema-valid bodies."""
+    if contract_settings.readonly and variant.mutating:
+        pytest.fail("harness bug: a generated test that writes ran under --readonly")
     examples = shard_size(generated_examples, shard, SHARDS)
     if examples == 0:
         pytest.skip(f"{generated_examples} example(s) leave nothing for shard {shard + 1}")

@@ -6,9 +6,16 @@ from datetime import UTC, timedelta
 from email.utils import format_datetime
 
 import pytest
-from contact_api import JSON_PATCH, MERGE_PATCH, PATCH_DOC, contact_path, parse_instant, value_of
 
 from webapi_contract.contract import clause
+from webapi_contract.suites.superoffice.contact_api import (
+    JSON_PATCH,
+    MERGE_PATCH,
+    PATCH_DOC,
+    contact_path,
+    parse_instant,
+    value_of,
+)
 
 # Properties whose values show whether anything from a refused document was applied.
 WATCHED = ("Name", "Department", "Number1", "Number2", "UpdatedDate")

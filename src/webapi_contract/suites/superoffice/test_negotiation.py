@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from contact_api import PATCH_DOC, contact_path, value_of
 from defusedxml import ElementTree
 
 from webapi_contract.contract import clause
+from webapi_contract.suites.superoffice.contact_api import PATCH_DOC, contact_path, value_of
 
 ACCEPT = "Content-type(s) you would like the response in:"
 CONTENT_TYPE = "JSON-Patch array of operations+path+value, or a MERGE-PATCH object"
@@ -35,10 +35,10 @@ def _media_type(exchange):
     area="content negotiation",
     doc=PATCH_DOC,
     quote=ACCEPT,
-    mutating=True,
 )
-def test_json_accept_gives_json(api, contact, verdict, accept):
-    read = api.get(contact_path(contact["ContactId"]), headers={"Accept": accept})
+def test_json_accept_gives_json(api, readable_contact, verdict, accept):
+    contact_id = value_of(readable_contact, "ContactId")
+    read = api.get(contact_path(contact_id), headers={"Accept": accept})
     verdict.status(read, 200)
     verdict.true(
         _media_type(read) in {"application/json", "text/json"},
@@ -46,9 +46,7 @@ def test_json_accept_gives_json(api, contact, verdict, accept):
         f"Content-Type {read.response.headers.get('Content-Type')!r}",
         read,
     )
-    verdict.equal(
-        value_of(verdict.json_body(read), "ContactId"), contact["ContactId"], "ContactId", read
-    )
+    verdict.equal(value_of(verdict.json_body(read), "ContactId"), contact_id, "ContactId", read)
 
 
 def _local(tag):
@@ -61,10 +59,9 @@ def _local(tag):
     area="content negotiation",
     doc=PATCH_DOC,
     quote=ACCEPT,
-    mutating=True,
 )
-def test_xml_accept_gives_same_values(api, contact, verdict, accept):
-    path = contact_path(contact["ContactId"])
+def test_xml_accept_gives_same_values(api, readable_contact, verdict, accept):
+    path = contact_path(value_of(readable_contact, "ContactId"))
     as_json = api.get(path).json()
     read = api.get(path, headers={"Accept": accept})
     verdict.status(read, 200)
@@ -82,8 +79,12 @@ def test_xml_accept_gives_same_values(api, contact, verdict, accept):
     for name in ("ContactId", "Name", "Department", "OrgNr"):
         expected = value_of(as_json, name)
         element = children.get(name.lower())
+        if expected is None and element is None:
+            continue  # a null (an existing contact may lack a value) may be left out of XML
         verdict.true(element is not None, f"element <{name}>", "no such element", read)
-        verdict.equal((element.text or "").strip(), str(expected), f"<{name}> text", read)
+        assert element is not None  # verdict.true failed the test otherwise
+        shown = "" if expected is None else str(expected).strip()
+        verdict.equal((element.text or "").strip(), shown, f"<{name}> text", read)
 
 
 @pytest.mark.parametrize(

@@ -5,9 +5,15 @@ from __future__ import annotations
 import json
 
 import pytest
-from contact_api import JSON_PATCH, MERGE_PATCH, PATCH_DOC, contact_path, value_of
 
 from webapi_contract.contract import clause
+from webapi_contract.suites.superoffice.contact_api import (
+    JSON_PATCH,
+    MERGE_PATCH,
+    PATCH_DOC,
+    contact_path,
+    value_of,
+)
 
 BODY = "JSON-Patch array of operations+path+value, or a MERGE-PATCH object"
 WATCHED = ("Department", "Source", "UpdatedDate")

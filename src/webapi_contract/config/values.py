@@ -1,0 +1,152 @@
+"""Readers of setting values: text from the command line or the environment, or a TOML value,
+into the typed value a setting holds. Each raises ConfigError with a message naming the setting."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+__all__ = [
+    "ConfigError",
+    "as_base_url",
+    "as_bool",
+    "as_count",
+    "as_fields",
+    "as_ids",
+    "as_seconds",
+    "as_text",
+    "as_workers",
+    "strip_userinfo",
+]
+
+
+class ConfigError(ValueError):
+    """A setting has a value the suite cannot use."""
+
+
+Reader = Callable[[str, Any], Any]
+
+
+def as_text(name: str, value: Any) -> str | None:
+    """Any text; empty means unset."""
+    text = str(value).strip()
+    return text or None
+
+
+def as_bool(name: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"0", "false", "no", "off", ""}:
+        return False
+    raise ConfigError(f"{name}: expected true or false, got {value!r}")
+
+
+def as_seconds(name: str, value: Any) -> float:
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{name}: expected seconds as a number, got {value!r}") from None
+    if not seconds > 0 or seconds == float("inf"):
+        raise ConfigError(f"{name}: must be positive, got {value!r}")
+    return seconds
+
+
+def _whole(name: str, value: Any) -> int:
+    if isinstance(value, bool):
+        raise ConfigError(f"{name}: expected a whole number, got {value!r}")
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise ConfigError(f"{name}: expected a whole number, got {value!r}") from None
+
+
+def as_count(name: str, value: Any) -> int:
+    """A whole number of at least 1."""
+    count = _whole(name, value)
+    if count < 1:
+        raise ConfigError(f"{name}: must be at least 1, got {value!r}")
+    return count
+
+
+def as_workers(name: str, value: Any) -> int:
+    """A whole number of at least 0."""
+    count = _whole(name, value)
+    if count < 0:
+        raise ConfigError(f"{name}: must be 0 or more, got {value!r}")
+    return count
+
+
+def as_ids(name: str, value: Any) -> tuple[int, ...]:
+    """Entity ids: a list (repeated option, TOML array) or text "12,34"."""
+    items = value if isinstance(value, list | tuple) else [value]
+    ids: list[int] = []
+    for item in items:
+        for part in str(item).replace(",", " ").split():
+            number = _whole(name, part)
+            if number < 1:
+                raise ConfigError(f"{name}: ids are positive whole numbers, got {part!r}")
+            ids.append(number)
+    return tuple(dict.fromkeys(ids))
+
+
+def as_fields(name: str, value: Any) -> dict[str, Any]:
+    """A JSON object (text, or a TOML table) of entity fields, none of which is the id or Name."""
+    fields = value
+    if isinstance(value, str):
+        try:
+            fields = json.loads(value)
+        except ValueError as exc:
+            raise ConfigError(f"{name}: not valid JSON ({exc})") from None
+    if not isinstance(fields, dict):
+        raise ConfigError(
+            f"{name}: expected a JSON object of contact fields such as "
+            f'{{"Category": {{"Id": 3}}}}, got {value!r}'
+        )
+    if any(str(key).lower() == "contactid" for key in fields):
+        raise ConfigError(f"{name}: ContactId is not a field to set (test contacts are new)")
+    if any(str(key).lower() == "name" for key in fields):
+        raise ConfigError(
+            f"{name}: Name is set by the suite (a recognisable run tag, so a run only ever "
+            "touches contacts it created)"
+        )
+    return dict(fields)
+
+
+_EXAMPLE_URL = "an http(s) URL such as https://sod.example.com/Cust12345/api/v1"
+_USERINFO = re.compile(r"//[^/?#]*@")
+
+
+def strip_userinfo(url: str) -> str:
+    """The URL without any user:password@ part, safe to print (also when the URL is malformed)."""
+    try:
+        parts = urlsplit(url)
+        if parts.username is None and parts.password is None:
+            return url
+        host = parts.hostname or ""
+        if parts.port:
+            host = f"{host}:{parts.port}"
+    except ValueError:
+        return _USERINFO.sub("//", url)
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+
+
+def as_base_url(name: str, value: Any) -> str | None:
+    url = str(value).strip().rstrip("/")
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError when the port is not a number in range
+    except ValueError as exc:
+        raise ConfigError(
+            f"base URL {strip_userinfo(url)!r} is malformed ({exc}); give {_EXAMPLE_URL}"
+        ) from None
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ConfigError(f"base URL {strip_userinfo(url)!r} is not {_EXAMPLE_URL}")
+    return url
