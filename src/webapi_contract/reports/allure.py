@@ -25,15 +25,17 @@ __all__ = [
     "AllureError",
     "build_report",
     "find_allure",
+    "install_hint",
     "serve_command",
 ]
 
 ENV_ALLURE = "WEBAPI_ALLURE"
 LOCAL_BIN = Path(".tools") / "node_modules" / ".bin" / "allure"
+# What works wherever the tool is installed (a checkout adds `make allure`: see install_hint).
 INSTALL_HINT = (
-    "install Allure 3 with `make allure` (npm install --prefix .tools allure@3; needs Node.js 20+) "
-    "or `npm install -g allure`, or put Allure 2's allure-commandline (needs Java) on PATH, "
-    f"or name the executable in {ENV_ALLURE}"
+    "install Allure 3 with `npm install -g allure` (needs Node.js 20+; or `npm install --prefix "
+    ".tools allure@3` in the folder you run from), or put Allure 2's allure-commandline (needs "
+    f"Java) on PATH, or set {ENV_ALLURE} to the Allure executable"
 )
 _VERSION = re.compile(r"(\d+)\.(\d+)(?:\.(\d+))?")
 
@@ -63,6 +65,20 @@ def _candidates(start: Path | None = None) -> list[str]:
     if on_path:
         found.append(on_path)
     return found
+
+
+def install_hint(root: Path | None = None) -> str:
+    """How to install an Allure command line: INSTALL_HINT, plus `make allure` in a checkout.
+
+    root is the source checkout (default: the one this package runs from, if any); an installed
+    tool has none, so it is never told about a Makefile it does not have.
+    """
+    root = root if root is not None else repo_root()
+    if root is None or not (root / "Makefile").is_file():
+        return INSTALL_HINT
+    return (
+        f"run `make allure` in {root} (Allure 3 into .tools/, needs Node.js 20+), or {INSTALL_HINT}"
+    )
 
 
 def find_allure(start: Path | None = None) -> AllureCli | None:

@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 
 from webapi_contract.reports.allure import (
-    INSTALL_HINT,
     AllureError,
     build_report,
     find_allure,
+    install_hint,
     serve_command,
 )
 
@@ -51,7 +51,8 @@ def report(args: argparse.Namespace) -> int:
     cli = find_allure()
     if cli is None:
         print(
-            f"webapi-contract report: no Allure command line found; {INSTALL_HINT}", file=sys.stderr
+            f"webapi-contract report: no Allure command line found; {install_hint()}",
+            file=sys.stderr,
         )
         return EXIT_NO_ALLURE
     output = report_dir / "allure-report"
