@@ -12,7 +12,14 @@ import pytest
 
 from webapi_contract.paths import docs_dir
 
-__all__ = ["Citation", "Clause", "cite", "clause"]
+__all__ = ["LEVELS", "MUST", "SHOULD", "Citation", "Clause", "cite", "clause"]
+
+# What a clause's failure means. `must`: the vendor's pages document the behaviour; a failure
+# fails the run. `should`: good practice the pages do not promise (no 5xx on bad input, latency
+# under NsApiSlow, …); reported with the same detail, but fails the run only under --strict.
+MUST = "must"
+SHOULD = "should"
+LEVELS = (MUST, SHOULD)
 
 F = TypeVar("F", bound=Callable[..., object])
 _MARKUP = re.compile(r"[*`]|<[^>]+>")
@@ -39,6 +46,7 @@ class Clause:
     area: str
     citation: Citation
     mutating: bool
+    level: str = MUST
 
 
 def _normalise(text: str) -> str:
@@ -63,10 +71,21 @@ def cite(doc: str, quote: str) -> Citation:
 
 
 def clause(
-    title: str, *, area: str, doc: str, quote: str, mutating: bool = False
+    title: str,
+    *,
+    area: str,
+    doc: str,
+    quote: str,
+    mutating: bool = False,
+    level: str = MUST,
 ) -> Callable[[F], F]:
-    """Mark a test as the clause `title`, citing the doc line that contains `quote`."""
-    found = Clause(title=title, area=area, citation=cite(doc, quote), mutating=mutating)
+    """Mark a test as the clause `title`, citing the doc line that contains `quote`; `level` is
+    `must` when that line documents the behaviour, `should` when it only motivates it."""
+    if level not in LEVELS:
+        raise ValueError(f"clause {title!r}: level must be one of {LEVELS}, got {level!r}")
+    found = Clause(
+        title=title, area=area, citation=cite(doc, quote), mutating=mutating, level=level
+    )
 
     def decorate(function: F) -> F:
         marked = pytest.mark.clause(found)(function)
