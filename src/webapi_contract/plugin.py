@@ -23,7 +23,7 @@ import pytest
 
 from webapi_contract import reporting
 from webapi_contract import target as targets
-from webapi_contract.client import ApiClient
+from webapi_contract.client import SILENCE, ApiClient
 from webapi_contract.config import (
     ConfigError,
     PresetSettings,
@@ -35,8 +35,9 @@ from webapi_contract.config import (
     to_wire,
 )
 from webapi_contract.config.frontends import add_pytest_options, given_to_pytest
-from webapi_contract.contract import Clause, Verdict
+from webapi_contract.contract import MUST, SHOULD, Clause, Verdict
 from webapi_contract.reports import scrub_tree
+from webapi_contract.reports.conformance import LEVEL_PROPERTY
 from webapi_contract.suites import shipped_vendors, suite_dir
 
 __all__ = ["READONLY_SKIP"]
@@ -47,6 +48,7 @@ IN_PLAY = pytest.StashKey[bool]()
 EMBEDDED = pytest.StashKey[targets.EmbeddedTarget]()
 EXCHANGES = pytest.StashKey[reporting.ExchangeLog]()
 REPORT_RUN = pytest.StashKey[reporting.ReportRun]()
+TALLY = pytest.StashKey["LevelTally"]()
 _WORKER_KEY = "webapi_contract_target"
 # Why a test that changes data did not run under --readonly (the reports say "not run").
 READONLY_SKIP = "not run (read-only)"
@@ -101,6 +103,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", "mutating: the test changes data on the server (not run under --readonly)"
     )
     config.stash[EXCHANGES] = reporting.ExchangeLog()
+    config.pluginmanager.register(StopWhenSilent(config), "webapi-contract-silence")
     workerinput = getattr(config, "workerinput", None)
     if workerinput is not None and _WORKER_KEY in workerinput:
         wired = json.loads(workerinput[_WORKER_KEY])
@@ -125,6 +128,9 @@ def pytest_configure(config: pytest.Config) -> None:
     if PROBLEM in config.stash:
         raise pytest.UsageError(config.stash[PROBLEM])
     settings = config.stash[SETTINGS]
+    if workerinput is None:
+        config.stash[TALLY] = tally = LevelTally()
+        config.pluginmanager.register(tally, "webapi-contract-levels")
     if getattr(config.option, "base_url", None):
         # pytest-base-url prints its option in the header: never with user:password@ in it
         config.option.base_url = strip_userinfo(str(config.option.base_url))
@@ -154,7 +160,9 @@ def _settings(config: pytest.Config) -> Settings:
         except targets.TargetError as exc:
             _stop(config, f"webapi-contract: {exc}")
         config.stash[EMBEDDED] = embedded
-        settings = settings.with_target(embedded.base_url, embedded.credentials)
+        settings = settings.with_target(
+            embedded.base_url, embedded.credentials, embedded.xsrf_token, embedded.xsrf_cookie
+        )
     elif not settings.preflighted and not settings.embedded:
         problem = targets.preflight(settings)
         if problem:
@@ -260,9 +268,88 @@ def pytest_runtest_makereport(
     return report
 
 
+class LevelTally:
+    """The level of every failed test, noted on the controller from the workers' reports."""
+
+    def __init__(self) -> None:
+        self.failed: dict[str, str] = {}
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.failed:
+            properties = dict(report.user_properties)
+            level = properties.get("clause_level") or properties.get(LEVEL_PROPERTY)
+            self.failed[report.nodeid] = SHOULD if level == SHOULD else MUST
+
+    def tolerated(self, strict: bool) -> list[str]:
+        """The failed tests when every one is a `should` and strict is off (the run passes)."""
+        if strict or not self.failed or MUST in self.failed.values():
+            return []
+        return sorted(self.failed)
+
+
+class StopWhenSilent:
+    """A run whose target stopped answering (client.SILENCE: several requests in a row got no
+    answer) stops: no further test runs, the reports are written, the exit status is 4.
+
+    The test during which the client noticed it carries the reason in its report's properties
+    to the controller; the session (on an xdist worker, the worker's) stops after that test; on
+    the controller, xdist's loop is told to stop every worker, and pytest_sessionfinish sets
+    the exit status and leaves the reason in session.shouldstop for `webapi-contract run`.
+    """
+
+    PROPERTY = "webapi_target_stopped_answering"
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.reason: str | None = None
+        self.noted = False
+        SILENCE.reset()  # a new run (several may run in one process)
+
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+        report = yield
+        stopped = SILENCE.stopped
+        if stopped and not self.noted and self.config.stash.get(IN_PLAY, False):
+            self.noted = True
+            report.user_properties.append((self.PROPERTY, stopped))
+            item.session.shouldstop = stopped
+        return report
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if self.reason is not None or hasattr(self.config, "workerinput"):
+            return
+        reason = dict(report.user_properties).get(self.PROPERTY)
+        if reason:
+            self.reason = str(reason)
+            dsession = self.config.pluginmanager.getplugin("dsession")
+            if dsession is not None:  # xdist's controller: every worker stops
+                dsession.shouldstop = self.reason
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if self.reason is not None:
+            session.shouldstop = self.reason
+            session.exitstatus = targets.EXIT_COULD_NOT_RUN
+
+    def pytest_unconfigure(self) -> None:
+        SILENCE.reset()
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
+    tally = config.stash.get(TALLY, None)
+    settings = config.stash.get(SETTINGS, None)
+    if (
+        tally is not None
+        and settings is not None
+        and exitstatus == pytest.ExitCode.TESTS_FAILED
+        and tally.tolerated(settings.strict)
+    ):
+        # Only `should`s failed: reported in full, but the run passes (unless --strict).
+        session.exitstatus = exitstatus = pytest.ExitCode.OK
     run = config.stash.get(REPORT_RUN, None)
     if run is None or config.option.collectonly:
         return
@@ -272,6 +359,25 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     else:
         target = targets.target_facts(settings)
     run.finish(target, int(exitstatus), settings)
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    tally = config.stash.get(TALLY, None)
+    settings = config.stash.get(SETTINGS, None)
+    if tally is None or settings is None or not tally.failed:
+        return
+    shoulds = sorted(n for n, level in tally.failed.items() if level == SHOULD)
+    if not shoulds:
+        return
+    how = (
+        "they fail the run (--strict)"
+        if settings.strict
+        else "reported, but they do not fail the run (--strict to make them)"
+    )
+    terminalreporter.write_line(
+        f"webapi-contract: {len(shoulds)} failed test(s) are `should`s, good practice the "
+        f"vendor's pages do not promise: {how}"
+    )
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

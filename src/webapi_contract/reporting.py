@@ -20,7 +20,7 @@ import pytest
 
 from webapi_contract.client import Exchange
 from webapi_contract.config import Settings
-from webapi_contract.contract import Clause, ContractViolation
+from webapi_contract.contract import MUST, Clause, ContractViolation
 from webapi_contract.contract.clauses import Citation
 from webapi_contract.paths import docs_dir
 from webapi_contract.reports import Collector, now_iso, publish, scrub_text, scrub_tree
@@ -60,6 +60,10 @@ def label_for_allure(item: pytest.Item, found: Clause, base_url: str | None) -> 
     citation = found.citation
     item.add_marker(pytest.mark.allure_label(found.area, label_type="feature"))
     item.add_marker(pytest.mark.allure_label(found.title, label_type="story"))
+    # Allure's severity and a tag carry the level: a must is critical, a should minor.
+    severity = "critical" if found.level == MUST else "minor"
+    item.add_marker(pytest.mark.allure_label(severity, label_type="severity"))
+    item.add_marker(pytest.mark.allure_label(found.level, label_type="tag"))
     item.add_marker(pytest.mark.allure_description(f'{citation}: "{citation.quote}"'))
     item.add_marker(
         pytest.mark.allure_link(doc_link(citation, base_url), link_type="link", name=str(citation))
@@ -157,13 +161,14 @@ def record_clause(
     base_url: str | None,
     secrets: list[str],
 ) -> None:
-    """Put the clause (and, on failure, expected vs received) into the report's properties."""
-    properties = item.user_properties
-    if any(name == "clause" for name, _ in properties):
+    """Put the clause (and, on failure, expected vs received) into the report's properties (and
+    the item's, so the later phases' reports carry them too)."""
+    if any(name == "clause" for name, _ in report.user_properties):
         return
     citation = found.citation
-    properties += [
+    properties = [
         ("clause", found.title),
+        ("clause_level", found.level),
         ("clause_area", found.area),
         ("clause_doc", str(citation)),
         ("clause_quote", citation.quote),
@@ -174,6 +179,9 @@ def record_clause(
     if report.failed and isinstance(error, ContractViolation):
         properties.append(("clause_expected", scrub_text(error.expected, secrets)))
         properties.append(("clause_received", scrub_text(error.received, secrets)))
+    report.user_properties.extend(properties)
+    known = {name for name, _ in item.user_properties}
+    item.user_properties.extend(p for p in properties if p[0] not in known)
 
 
 def _message(report: pytest.TestReport) -> str | None:
@@ -222,6 +230,7 @@ class ReportRun:
             duration=time.monotonic() - self.clock,
             exit_status=exit_status,
             readonly=settings.readonly,
+            strict=settings.strict,
         )
         for clause in data["clauses"]:
             doc = clause["doc"]

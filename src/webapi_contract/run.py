@@ -39,6 +39,7 @@ from webapi_contract.reports import (
     now_iso,
     publish,
     render_summary,
+    scrub_text,
     scrub_tree,
 )
 from webapi_contract.reports.allure import AllureError, build_report, find_allure
@@ -162,6 +163,19 @@ def _allure_report(report_dir: Path) -> str | None:
     return str(index)
 
 
+class _StopReason:
+    """Why pytest stopped the session before its end, if it did (the plugin stops a run whose
+    target stopped answering and leaves the reason in session.shouldstop)."""
+
+    def __init__(self) -> None:
+        self.reason: str | None = None
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        stopped = session.shouldstop
+        self.reason = stopped if isinstance(stopped, str) and stopped else None
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the suite; print the summary; the exit code."""
     started = now_iso()
@@ -195,7 +209,8 @@ def run(args: argparse.Namespace) -> int:
             return _could_not_run(report_dir, started, problem, facts, secrets)
         settings = replace(settings, preflighted=True)
     preset = PresetSettings(settings)
-    code = int(pytest.main(_pytest_args(args, suites, report_dir), plugins=[preset]))
+    stop = _StopReason()
+    code = int(pytest.main(_pytest_args(args, suites, report_dir), plugins=[preset, stop]))
     scrub_tree(report_dir, secrets)
     conformance = report_dir / CONFORMANCE_JSON
     data = read_json(conformance) if conformance.is_file() else None
@@ -221,4 +236,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     if code == pytest.ExitCode.NO_TESTS_COLLECTED:
         return _fail("no test was selected (check the pytest arguments after --)")
+    if code == EXIT_COULD_NOT_RUN and stop.reason:
+        reason = scrub_text(stop.reason, secrets)
+        return _fail(f"could not finish: {reason}; the run stopped, its reports are written")
     return _fail(f"could not run: pytest stopped with exit status {code} (see above)")

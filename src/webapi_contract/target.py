@@ -10,7 +10,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
-from webapi_contract.client import keep_headers_as_set
+from webapi_contract.client import AnswerTooLarge, Silence, contract_session, redact_text
 from webapi_contract.config import Credential, Settings, basic, strip_userinfo
 from webapi_contract.vendors import SUPEROFFICE, VendorProfile
 
@@ -39,6 +39,9 @@ class EmbeddedTarget:
     server: Any
     base_url: str
     credentials: tuple[Credential, ...]
+    # The mock's logged-in session: X-XSRF-TOKEN and its Cookie header (no Authorization).
+    xsrf_token: str | None = None
+    xsrf_cookie: str | None = None
 
     def stop(self) -> None:
         """Stop the mock and remove its database."""
@@ -59,7 +62,13 @@ def start_embedded() -> EmbeddedTarget:
         Credential("SoTicket", f"SoTicket {creds.ticket}"),
         Credential("Bearer", f"Bearer {creds.token}"),
     )
-    return EmbeddedTarget(server=server, base_url=server.base_url, credentials=credentials)
+    return EmbeddedTarget(
+        server=server,
+        base_url=server.base_url,
+        credentials=credentials,
+        xsrf_token=creds.xsrf_token,
+        xsrf_cookie=creds.xsrf_cookie,
+    )
 
 
 def _probe_headers(settings: Settings) -> dict[str, str]:
@@ -80,12 +89,30 @@ def preflight(settings: Settings, profile: VendorProfile = SUPEROFFICE) -> str |
     """
     assert settings.base_url is not None
     url = f"{settings.base_url}/{profile.probe_path}"
-    shown = strip_userinfo(settings.base_url)
     headers = _probe_headers(settings)
+    # Its own session and count of silences: the preflight is not the run's requests.
+    with contract_session(settings, Silence()) as session:
+        return _preflight(session, settings, profile, url, headers)
+
+
+def _preflight(
+    session: requests.Session,
+    settings: Settings,
+    profile: VendorProfile,
+    url: str,
+    headers: dict[str, str],
+) -> str | None:
+    assert settings.base_url is not None
+    shown = strip_userinfo(settings.base_url)
     try:
-        response = _get(url, headers, settings.timeout)
+        response = _get(session, url, headers, settings.timeout)
     except requests.exceptions.SSLError as exc:
         return f"TLS handshake with {shown} failed ({type(exc).__name__}); check the certificate"
+    except AnswerTooLarge:
+        return (
+            f"{shown} answered GET {strip_userinfo(url)} with more than "
+            f"{settings.max_response_mb} MiB; check --base-url or --max-response-mb"
+        )
     except requests.exceptions.Timeout:
         wait = f"{settings.timeout:g} s"
         return f"{shown} did not answer within {wait}; check the URL or --request-timeout"
@@ -93,6 +120,9 @@ def preflight(settings: Settings, profile: VendorProfile = SUPEROFFICE) -> str |
         return f"cannot connect to {shown}; check --base-url / WEBAPI_BASE_URL and the network"
     except requests.exceptions.RequestException as exc:
         return f"request to {shown} failed ({type(exc).__name__}); check --base-url"
+    redirected = _redirected(response, settings)
+    if redirected:
+        return f"GET {strip_userinfo(url)} {redirected}: check --base-url"
     if response.status_code in (401, 403):
         how = settings.primary.scheme if settings.primary else "no credentials"
         return (
@@ -101,26 +131,44 @@ def preflight(settings: Settings, profile: VendorProfile = SUPEROFFICE) -> str |
         )
     if response.status_code != 404 and _speaks_api(response):
         return None
-    probed = f"GET {strip_userinfo(url)} {_answered(response)}"
+    probed = f"GET {strip_userinfo(url)} {_answered(response, settings)}"
     if not profile.api_roots:
         return None if _speaks_api(response) else f"no API at {shown}: {probed}; check --base-url"
     tried: list[str] = []
     for path in profile.api_roots:
         root = _relative(settings.base_url, path)
         try:
-            answer = _get(root, headers, settings.timeout)
+            answer = _get(session, root, headers, settings.timeout)
         except requests.exceptions.RequestException as exc:
             tried.append(f"GET {strip_userinfo(root)} failed ({type(exc).__name__})")
             continue
         if 200 <= answer.status_code < 300 and _speaks_api(answer):
             return None
-        tried.append(f"GET {strip_userinfo(root)} {_answered(answer)}")
+        tried.append(f"GET {strip_userinfo(root)} {_answered(answer, settings)}")
     roots = "the API root" if len(tried) == 1 else "the API roots"
     return f"no API at {shown}: {probed} and {roots} {', '.join(tried)}; check --base-url"
 
 
-def _get(url: str, headers: dict[str, str], timeout: float) -> requests.Response:
-    return requests.get(url, headers=headers, timeout=timeout, auth=keep_headers_as_set)
+def _get(
+    session: requests.Session, url: str, headers: dict[str, str], timeout: float
+) -> requests.Response:
+    """One probe GET (a contract session: no redirect followed, nothing from the environment,
+    the whole answer within the timeout and the size cap)."""
+    return session.get(url, headers=headers, timeout=timeout, allow_redirects=False)
+
+
+_SHOWN_LOCATION = 200
+
+
+def _redirected(response: requests.Response, settings: Settings) -> str | None:
+    """'redirected to <Location> (3xx)' for a redirect (not followed), else None."""
+    location = response.headers.get("Location")
+    if not location or not 300 <= response.status_code < 400:
+        return None
+    shown = redact_text(strip_userinfo(location), settings.secrets())
+    if len(shown) > _SHOWN_LOCATION:
+        shown = f"{shown[:_SHOWN_LOCATION]}…"
+    return f"redirected to {shown} ({response.status_code})"
 
 
 _API_TYPES = ("application/json", "text/json", "application/xml", "text/xml")
@@ -161,7 +209,10 @@ def _looks_like_data(body: bytes) -> bool:
     return True
 
 
-def _answered(response: requests.Response) -> str:
+def _answered(response: requests.Response, settings: Settings) -> str:
+    redirected = _redirected(response, settings)
+    if redirected:
+        return redirected
     return f"answered {response.status_code} ({_media(response) or 'no Content-Type'})"
 
 
@@ -195,14 +246,20 @@ def target_facts(
     server: dict[str, str] = {}
     if probe and settings.base_url:
         headers = _probe_headers(settings)
+        secrets = settings.secrets()
         try:
-            response = requests.get(
-                f"{settings.base_url}/{profile.probe_path}",
-                headers=headers,
-                timeout=min(settings.timeout, 10),
-                auth=keep_headers_as_set,
-            )
-            server = {k: v for k, v in response.headers.items() if _TOLD_HEADERS.search(k)}
+            with contract_session(settings, Silence()) as session:
+                response = _get(
+                    session,
+                    f"{settings.base_url}/{profile.probe_path}",
+                    headers,
+                    min(settings.timeout, 10),
+                )
+            server = {
+                k: redact_text(v, secrets)
+                for k, v in response.headers.items()
+                if _TOLD_HEADERS.search(k)
+            }
         except requests.exceptions.RequestException:
             server = {}
     return {

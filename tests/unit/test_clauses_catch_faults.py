@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
 from support import plugin_options
-from support.breakers import CASES, Case, _map_json, naive_dates
+from support.breakers import (
+    CASES,
+    Case,
+    _map_json,
+    camel_case_keys,
+    naive_dates,
+    updated_date_at_plus_one,
+)
 from support.breaking_proxy import Answer, Breaker, BreakingProxy
 
 from webapi_contract.config import basic
@@ -63,6 +71,24 @@ def test_dates_without_an_offset_fail_no_clause(pytester, mock):
     result = _run(pytester, mock, Breaker("naive-dates", response=naive_dates), "-q")
     assert result.ret == 0, result.stdout.str()[-3000:]
     assert result.parseoutcomes().get("passed", 0) >= 40
+
+
+def test_an_updated_date_at_another_offset_is_left_to_the_utc_stamps_clause(pytester, mock):
+    """UpdatedDate written as the same instant at +01:00 (and no Last-Modified): the 304 clause
+    converts it to GMT for If-Modified-Since (it used to crash: `usegmt` wants UTC) and passes;
+    no other clause judges the offset, only the instant."""
+    result = _run(pytester, mock, updated_date_at_plus_one, "-q", "-rA", "-k", "not generated")
+    output = result.stdout.str()
+    assert result.ret == 0, output[-3000:]
+    for judged in ("test_read.py::test_if_modified_since", "test_save.py::test_stamps_of_a_new"):
+        assert re.search(rf"^PASSED \S*{judged}", output, re.MULTILINE), output[-3000:]
+    assert result.parseoutcomes().get("passed", 0) >= 40
+
+
+def test_keys_in_another_case_are_documented_properties_all_the_same(pytester, mock):
+    result = _run(pytester, mock, camel_case_keys, "-q", "-k", "every_documented_property")
+    assert result.ret == 0, result.stdout.str()[-3000:]
+    assert result.parseoutcomes().get("passed", 0) == 3
 
 
 class _UnchangedHaveNoUpdatedDate:
@@ -148,7 +174,8 @@ def test_test_contact_fields_reach_every_contact_the_suite_creates(pytester, moc
     result = _run(pytester, mock, breaker, "-q", "-k", "save or replace", fields)
     assert result.ret == 0, result.stdout.str()[-3000:]
     assert result.parseoutcomes().get("passed", 0) >= 4
-    every = {"application/json", "application/xml", "text/xml", "application/x-www-form-urlencoded"}
+    every = {"application/json", "text/json", "application/xml", "text/xml"}
+    every.add("application/x-www-form-urlencoded")
     assert mandatory.carried == every
     refused = _run(pytester, mock, breaker, "-q", "-k", "replace")
     assert refused.ret == 1

@@ -57,12 +57,92 @@ CASES = {
     "wrong-type-500": (
         "test_robustness.py",
         "text-for-int32",
-        ["Clause broken: a body that is not JSON, or a value of the wrong type", "status 500"],
+        ["Clause broken: a bad body is refused as the client's fault: a 4xx", "status 500"],
     ),
     "if-modified-since-ignored": (
         "test_read.py",
         "if_modified",
         ["Clause broken: If-Modified-Since at or after the last update answers 304", "status 304"],
+    ),
+    "merge-object-replaces-array": (
+        "test_patch_operations.py",
+        "merge_object_for_an_array",
+        [
+            "Clause broken: a JSON Merge Patch object given for an array property (Emails) is "
+            "appended to it [docs/vendor/reference/vendor-facts.md:44]",
+            'Received: Emails[].Value after the merge = ["merged@example.com"]',
+        ],
+    ),
+    "merge-array-appends": (
+        "test_patch_operations.py",
+        "merge_array_replaces",
+        [
+            "Clause broken: a JSON Merge Patch array replaces the whole array (Emails)",
+            'Received: Emails[].Value after the merge = ["first@example.com", "one@example.com"',
+        ],
+    ),
+    "interests-omitted": (
+        "test_read.py",
+        "every_documented_property",
+        [
+            "Clause broken: GET answers every property every version of the docs lists, _Links "
+            "too (null when empty) [docs/vendor/superoffice-patch-contact.v1.md:54]",
+            "Received: absent: Interests",
+        ],
+    ),
+    "patch-answer-without-links": (
+        "test_patch_operations.py",
+        "every_documented_property",
+        [
+            "Clause broken: PATCH answers every property every version of the docs lists, "
+            "_Links too (null when empty) [docs/vendor/superoffice-patch-contact.v1.md:96]",
+            "Received: absent: _Links",
+        ],
+    ),
+    "save-answer-omits-nulls": (
+        "test_save.py",
+        "every_documented_property",
+        [
+            "Clause broken: SaveContactEntity answers every property every version of the docs "
+            "lists (null when empty) [docs/vendor/superoffice-save-contact-entity.v1.md:95]",
+            "Received: absent: Number2, Description, UpdatedBy",
+        ],
+    ),
+    "zoned-dates-labelled-utc": (
+        "test_headers.py",
+        "offsets_keep_every_instant",
+        [
+            "Clause broken: SO-TimeZone with includeTZOffset: every date-time the same instant, "
+            "written with the zone's offset; CreatedDate and UpdatedDate stay UTC "
+            "[docs/vendor/reference/vendor-facts.md:39]",
+            "Expected: DbiLastModified with the offset of NO (+1 h or +2 h)",
+            "Received: DbiLastModified = 2024-01-15T11:30:00+00:00 (+0 h)",
+        ],
+    ),
+    "xsrf-ignored": (
+        "test_auth.py",
+        "xsrf",
+        [
+            "Clause broken: X-XSRF-TOKEN with its session cookie authenticates without "
+            "Authorization [docs/vendor/superoffice-patch-contact.v1.md:66]",
+            "Received: status 401",
+        ],
+    ),
+    "save-without-id-refused": (
+        "test_save.py",
+        "without_contact_id",
+        [
+            "Clause broken: a body without ContactId creates a contact, as ContactId 0 does",
+            "Received: status 400",
+        ],
+    ),
+    "save-text-json-415": (
+        "test_save.py",
+        "text_json",
+        [
+            "Clause broken: SaveContactEntity takes a JSON body labelled Content-Type: text/json",
+            "Received: status 415",
+        ],
     ),
 }
 
@@ -80,6 +160,9 @@ def test_fault_fails_its_clause_with_a_message_naming_the_behaviour(pytester, fa
             server.base_url,
             f"--webapi-username={creds.username}",
             f"--webapi-password={creds.password}",
+            f"--webapi-xsrf-token={creds.xsrf_token}",
+            f"--webapi-xsrf-cookie={creds.xsrf_cookie}",
+            "--webapi-strict",  # as selfcheck runs it: a `should` clause's failure counts too
             "-p",
             "no:cacheprovider",
             "-q",
@@ -89,6 +172,7 @@ def test_fault_fails_its_clause_with_a_message_naming_the_behaviour(pytester, fa
     for word in words:
         assert word in output, f"{word!r} missing:\n{output[-3000:]}"
     assert creds.password not in output
+    assert creds.xsrf_token not in output
 
 
 def test_wrong_password_is_caught_when_basic_is_given_whole_with_auth(pytester):

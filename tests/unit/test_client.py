@@ -126,13 +126,12 @@ class _Throttling:
 
 def _client(base_url):
     """A client whose retries do not wait (Retry-After 0 would otherwise mean the backoff)."""
-    from requests.adapters import HTTPAdapter
-
-    from webapi_contract.client import ApiClient, ThrottleRetry
+    from webapi_contract.client import ApiClient, BoundedAdapter, ThrottleRetry
     from webapi_contract.config import Settings
 
     client = ApiClient(Settings(base_url=base_url))
-    client.session.mount("http://", HTTPAdapter(max_retries=ThrottleRetry(backoff_factor=0)))
+    adapter = BoundedAdapter(max_retries=ThrottleRetry(backoff_factor=0))
+    client.session.mount("http://", adapter)
     return client
 
 

@@ -33,7 +33,7 @@ def test_check_passes_on_the_checked_in_schemas(capsys):
     assert main(["derive", "--check"]) == 0
     out = capsys.readouterr().out.strip().splitlines()
     assert len(out) == 1
-    assert out[0].startswith("derive --check: OK, 25 files match 5 pages (")
+    assert out[0].startswith("derive --check: OK, 26 files match 5 pages (")
     assert out[0].endswith(" ms)")
 
 
@@ -83,6 +83,25 @@ def test_added_row_is_reported_as_an_added_property(copies, capsys):
     ) in out
 
 
+def test_a_response_row_in_every_version_is_required_and_drift_names_it(copies, capsys):
+    docs, _ = copies
+    row, links = "| Rating | int32 | How good the contact is |\n", "| _Links | object |  |\n"
+    edit(docs / "superoffice-patch-contact.v1.md", links, row + links)
+    assert main(["derive", "--check"]) == 1
+    out = capsys.readouterr().out
+    assert "ContactEntity.schema.json: property Rating: added" in out
+    assert "x-required-any-case changed" not in out  # the newer page does not list it (yet)
+    edit(
+        docs / "superoffice-patch-contact.v2.txt",
+        "| _Links | object |\n",
+        f"{row}| _Links | object |\n",
+    )
+    assert main(["derive", "--check"]) == 1
+    out = capsys.readouterr().out
+    assert "ContactEntityWithLinks.schema.json: x-required-any-case changed: added Rating" in out
+    assert "ContactEntityResponse.schema.json" not in out  # SaveContactEntity's pages say nothing
+
+
 def test_derive_writes_what_check_then_accepts(copies, capsys):
     docs, schemas = copies
     edit(
@@ -92,7 +111,7 @@ def test_derive_writes_what_check_then_accepts(copies, capsys):
     )
     (schemas / "Stale.schema.json").write_text("{}\n", encoding="utf-8")
     assert main(["derive"]) == 0
-    assert "derive: 25 files from 5 pages in " in capsys.readouterr().out
+    assert "derive: 26 files from 5 pages in " in capsys.readouterr().out
     assert not (schemas / "Stale.schema.json").exists()
     assert main(["derive", "--check"]) == 0
 

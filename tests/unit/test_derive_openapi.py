@@ -83,7 +83,7 @@ def test_patch_bodies_by_content_type(api):
         ("/Contact/{id}", "patch", ["200", "404", "409", "412"], "ContactEntityWithLinks"),
         ("/Contact/{id}", "get", ["200", "304", "404"], "ContactEntityWithLinks"),
         ("/Contact/{id}", "delete", ["204", "404", "412"], None),
-        ("/Agents/Contact/SaveContactEntity", "post", ["200"], "ContactEntity"),
+        ("/Agents/Contact/SaveContactEntity", "post", ["200"], "ContactEntityResponse"),
     ],
 )
 def test_documented_responses(api, path, method, statuses, body_200):
@@ -113,6 +113,15 @@ def test_parameters_headers_and_conditions(api):
         True,
         "integer",
     )
+
+
+def test_save_takes_a_contact_entity_and_answers_one_with_every_documented_property(api):
+    save = operation(api, "/Agents/Contact/SaveContactEntity", "post")
+    body = save["requestBody"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/ContactEntity"}  # may leave anything out
+    answer = api["components"]["schemas"]["ContactEntityResponse"]
+    assert answer["allOf"][0] == {"$ref": "#/components/schemas/ContactEntity"}
+    assert "Interests" in answer["x-required-any-case"]
 
 
 def test_save_links_to_get_patch_and_delete_by_contact_id(api):

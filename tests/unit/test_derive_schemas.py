@@ -39,7 +39,7 @@ PLACES = {
     ("PATCH", "request"): "JsonPatchDocument",
     ("PATCH", "response"): "ContactEntityWithLinks",
     ("POST", "request"): "ContactEntity",
-    ("POST", "response"): "ContactEntity",
+    ("POST", "response"): "ContactEntityResponse",
     ("PUT", "request"): "OdysseeContact",
 }
 
@@ -74,6 +74,7 @@ def test_every_agreed_schema_is_derived(derived):
     expected = {
         "ContactEntity",
         "ContactEntityWithLinks",
+        "ContactEntityResponse",
         "ContactMergePatch",
         "JsonPatchOperation",
         "JsonPatchDocument",
@@ -186,6 +187,43 @@ def test_with_links_extends_contact_entity_with_a_string_map(derived, validator)
     assert links["additionalProperties"] == {"type": "string"}
     assert not validator("ContactEntityWithLinks").is_valid({"_Links": {"Self": 1}})
     assert not validator("ContactEntityWithLinks").is_valid({"ContactId": "1"})
+
+
+@pytest.mark.parametrize(
+    ("name", "tables"),
+    [
+        (
+            "ContactEntityWithLinks",
+            ["superoffice-patch-contact.v1.md", "superoffice-patch-contact.v2.txt"],
+        ),
+        (
+            "ContactEntityResponse",
+            ["superoffice-save-contact-entity.v1.md", "superoffice-save-contact-entity.v2.txt"],
+        ),
+    ],
+)
+def test_responses_carry_what_every_version_documents_in_any_key_case(
+    derived, validator, name, tables
+):
+    schema = derived.schemas[name]
+    present = schema["x-required-any-case"]
+    contact = set(props(derived, "ContactEntity"))
+    links = {"_Links"} if name == "ContactEntityWithLinks" else set()
+    assert set(present) == contact - {"UtmParameters"} | links  # UtmParameters: the newer only
+    assert [s["file"] for s in schema["x-doc-source"]] == [f"docs/vendor/{t}" for t in tables]
+    check = validator(name)
+    full = dict.fromkeys(present)  # every property present, null when empty
+    assert check.is_valid(full)
+    assert check.is_valid({k.lower(): v for k, v in full.items()})  # keys in another case
+    assert check.is_valid({**full, "Rating": 5})  # an added property
+    without = {k: v for k, v in full.items() if k != "Interests"}
+    assert [e.message for e in check.iter_errors(without)] == ["'Interests' is a required property"]
+
+
+def test_request_bodies_require_nothing(derived, validator):
+    assert validator("ContactEntity").is_valid({})
+    assert validator("ContactMergePatch").is_valid({})
+    assert not validator("ContactEntityResponse").is_valid({})
 
 
 def test_json_patch_operations_are_the_documented_four(derived, validator):

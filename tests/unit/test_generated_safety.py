@@ -64,3 +64,83 @@ def test_read_only_generated_cases_never_read_existing_entities(tmp_path, capsys
     assert generated["cases"] >= 40
     assert "200" not in statuses, statuses
     assert "304" not in statuses, statuses
+
+
+def _live_safe(test_contact):
+    from webapi_contract.generated import SUPEROFFICE_CONTACT, LiveSafe
+
+    return LiveSafe(SUPEROFFICE_CONTACT, test_contact, app_token=None)
+
+
+def _names(body):
+    """The top-level property names a patch or entity body touches, lower-cased."""
+    if isinstance(body, dict):
+        return {key.lower() for key in body}
+    return {str(op["path"]).lstrip("/").split("/")[0].lower() for op in body}
+
+
+def test_live_valid_bodies_change_only_plain_writable_properties():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    safe = _live_safe({"Category": {"Id": 3}, "Department": "Sales"})
+    bodies = safe.patch_bodies()
+    allowed = {"description", "number1", "number2", "orgnr", "emails", "phones", "urls", "faxes"}
+    seen = set()
+
+    @settings(max_examples=300, database=None, derandomize=True)
+    @given(st.one_of(bodies.json_patch(), bodies.merge_patch(), safe.entity()))
+    def check(body):
+        touched = _names(body)
+        seen.update(touched)
+        assert touched <= allowed, body
+        for item in body if isinstance(body, list) else []:
+            value = item.get("value")
+            if isinstance(value, list | dict):
+                assert "personid" not in json.dumps(value).lower(), body
+
+    check()
+    assert seen == allowed  # every allowed property is exercised
+
+
+def test_live_valid_cases_send_documented_tuning_values_only():
+    from types import SimpleNamespace
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from requests.structures import CaseInsensitiveDict
+
+    from webapi_contract.generated.safe import DOCUMENTED_HEADERS
+
+    safe = _live_safe({})
+    properties = {p.lower() for p in safe.selectable} | {"category/id"}
+    sent = set()
+
+    @settings(max_examples=100, database=None, derandomize=True)
+    @given(st.data())
+    def check(data):
+        headers = CaseInsensitiveDict(
+            {
+                "SO-TimeZone": "Mars/Olympus",
+                "so-culture": "\x00",
+                "SO-Language": "zz",
+                "Accept-Language": "??",
+                "X-XSRF-TOKEN": "random",
+                "SO-AppToken": "random",
+                "Authorization": "kept",
+            }
+        )
+        case = SimpleNamespace(headers=headers, query={"$select": "\u2603,,", "fk": "true"})
+        safe.tune(case, data.draw)
+        assert "X-XSRF-TOKEN" not in headers
+        assert "SO-AppToken" not in headers  # none configured: none sent
+        assert headers["Authorization"] == "kept"
+        for name, value in headers.items():
+            if name.lower() in DOCUMENTED_HEADERS:
+                sent.add(name.lower())
+                assert value in DOCUMENTED_HEADERS[name.lower()], (name, value)
+        assert {n.lower() for n in case.query["$select"].split(",")} <= properties
+        assert case.query["fk"] == "true"
+
+    check()
+    assert sent == set(DOCUMENTED_HEADERS)

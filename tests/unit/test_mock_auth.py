@@ -98,6 +98,29 @@ def test_session_cookie_with_matching_xsrf_header_authenticates(mock):
     assert wrong.status_code == 401
 
 
+def test_the_credentials_xsrf_session_authenticates_without_authorization(mock):
+    creds = mock.credentials
+    path = f"{mock.base_url}/Contact/1"
+    cookie = creds.xsrf_cookie
+    assert cookie == f"webapi_mock_session={creds.xsrf_session}; XSRF-TOKEN={creds.xsrf_token}"
+    ok = requests.get(path, headers={"X-XSRF-TOKEN": creds.xsrf_token, "Cookie": cookie})
+    assert ok.status_code == 404  # authenticated; no contact 1
+    assert "set-cookie" not in ok.headers
+    wrong_token = {"X-XSRF-TOKEN": creds.xsrf_token[::-1], "Cookie": cookie}
+    only_session = {"X-XSRF-TOKEN": creds.xsrf_token, "Cookie": cookie.split(";")[0]}
+    only_token = {"X-XSRF-TOKEN": creds.xsrf_token}
+    for headers in (wrong_token, only_session, only_token, {"Cookie": cookie}):
+        assert requests.get(path, headers=headers).status_code == 401, headers
+
+
+def test_credentials_without_an_xsrf_session_accept_none():
+    creds = MockCredentials("u", "p", "7T:t", "k")
+    assert creds.xsrf_cookie == ""
+    with MockServer(credentials=creds) as server:
+        headers = {"X-XSRF-TOKEN": "", "Cookie": "webapi_mock_session=; XSRF-TOKEN="}
+        assert requests.get(f"{server.base_url}/Contact/1", headers=headers).status_code == 401
+
+
 def test_xsrf_header_without_session_cookie_is_401(mock):
     sent = requests.get(f"{mock.base_url}/Contact/1", headers={"X-XSRF-TOKEN": "abc"})
     assert sent.status_code == 401
@@ -115,7 +138,8 @@ def test_generated_secrets_never_look_like_options():
     # about 14 times if the guard were gone.
     for _ in range(300):
         creds = MockCredentials.generate()
-        for secret in (creds.password, creds.ticket.removeprefix("7T:"), creds.token):
+        secrets = (creds.password, creds.ticket.removeprefix("7T:"), creds.token)
+        for secret in (*secrets, creds.xsrf_session, creds.xsrf_token):
             assert secret[0].isalnum(), secret
 
 

@@ -124,6 +124,23 @@ def _auth_status(p, authorization):
     return requests.get(p.path(entity), headers=headers).status_code
 
 
+def _xsrf_status(p):
+    creds = p.server.credentials
+    headers = {"X-XSRF-TOKEN": creds.xsrf_token, "Cookie": creds.xsrf_cookie}
+    return requests.get(p.path(p.create()), headers=headers).status_code
+
+
+def _merged_emails(p, merge):
+    entity = p.create(Emails=[{"Value": "a@example.com"}])
+    return [e["Value"] for e in p.patch(entity, {"Emails": merge}, MERGE_PATCH).json()["Emails"]]
+
+
+def _zoned_other_date(p):
+    entity = p.create(DbiLastModified="2024-01-15T10:30:00Z")
+    zoned = p.get(entity, headers={"SO-TimeZone": "NO, includeTZOffset"})
+    return zoned.json()["DbiLastModified"]
+
+
 # fault -> an observation of the behaviour it breaks; the clean mock and the faulty one differ.
 PROBES = {
     "paths-case-sensitive": lambda p: p.patch(p.create(), _replace("/department")).status_code,
@@ -145,6 +162,8 @@ PROBES = {
     "merge-null-ignored": lambda p: (
         p.patch(p.create(), {"Department": None}, MERGE_PATCH).json().get("Department")
     ),
+    "merge-object-replaces-array": lambda p: _merged_emails(p, {"Value": "b@example.com"}),
+    "merge-array-appends": lambda p: _merged_emails(p, [{"Value": "b@example.com"}]),
     "patch-not-atomic": _not_atomic,
     "404-wrong-error-body": lambda p: (_media(r := p.get(p.missing())), r.json().get("ErrorType")),
     "missing-contact-200-null": lambda p: p.get(p.missing()).status_code,
@@ -157,10 +176,14 @@ PROBES = {
     "select-ignored-on-patch": _selected_on_patch,
     "save-update-creates-new": _save_update,
     "save-create-echoes-zero-id": lambda p: p.create()["ContactId"] > 0,
+    "save-without-id-refused": lambda p: (
+        p.session.post(f"{p.base}/{SAVE}", json={"Name": "no ContactId"}).status_code
+    ),
     "patch-not-persisted": _not_persisted,
     "ticket-scheme-rejected": lambda p: _auth_status(p, f"SoTicket {p.server.credentials.ticket}"),
     "wrong-password-accepted": lambda p: _auth_status(p, "Basic bW9jazp3cm9uZw=="),  # mock:wrong
     "anonymous-get-allowed": lambda p: _auth_status(p, None),
+    "xsrf-ignored": _xsrf_status,
     "xml-accept-ignored": lambda p: _media(p.get(p.create(), headers={"Accept": "text/xml"})),
     "text-json-406": lambda p: p.get(p.create(), headers={"Accept": "text/json"}).status_code,
     "json-as-text-plain": lambda p: _media(p.get(p.create())),
@@ -177,10 +200,21 @@ PROBES = {
             headers={"Content-Type": "application/xml"},
         ).status_code
     ),
+    "save-text-json-415": lambda p: (
+        p.session.post(
+            f"{p.base}/{SAVE}", data=b'{"Name": "t"}', headers={"Content-Type": "text/json"}
+        ).status_code
+    ),
     "contactid-as-string": lambda p: type(p.get(p.create()).json()["ContactId"]).__name__,
     "booleans-as-numbers": lambda p: json.dumps(p.get(p.create(Xstop=False)).json()["Xstop"]),
+    "interests-omitted": lambda p: "Interests" in p.get(p.create()).json(),
+    "patch-answer-without-links": lambda p: (
+        "_Links" in p.patch(p.create(), _replace("/Number1")).json()
+    ),
+    "save-answer-omits-nulls": lambda p: "Description" in p.create(),
     "dates-local-time": _stamped_utc,
     "timezone-header-shifts-dates": _zone_keeps_dates,
+    "zoned-dates-labelled-utc": _zoned_other_date,
     "if-modified-since-ignored": _not_modified,
     "malformed-json-500": lambda p: (
         p.session.patch(p.path(p.create()), data="[{", headers=JSON_PATCH).status_code

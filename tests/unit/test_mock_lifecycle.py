@@ -194,6 +194,9 @@ def test_serve_prints_generated_credentials_once():
         assert line.startswith("generated credentials: username=mock, password=")
         assert "ticket=7T:" in line
         assert "token=" in line
+        xsrf = process.stdout.readline()
+        assert xsrf.startswith("without Authorization: X-XSRF-TOKEN: ")
+        assert " with Cookie: webapi_mock_session=" in xsrf
     finally:
         process.send_signal(signal.SIGINT)
         process.communicate(timeout=20)

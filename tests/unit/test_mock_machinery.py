@@ -62,6 +62,22 @@ def test_merge_patch_becomes_operations(contact_shape):
     ]
 
 
+def test_merge_patch_array_replaces_the_whole_array(contact_shape):
+    patch = {"Emails": [{"Value": "a"}, {"Value": "b"}], "Domains": ["d"]}
+    assert merge_patch_ops(DOC, patch, contact_shape) == [
+        {"op": "add", "path": "/Emails", "value": [{"Value": "a"}, {"Value": "b"}]},
+        {"op": "add", "path": "/Domains", "value": ["d"]},
+    ]
+
+
+def test_shapes_know_which_strings_are_date_times(contact_shape):
+    assert contact_shape.props["DbiLastModified"].string_format == "date-time"
+    assert contact_shape.props["Name"].string_format is None
+    interest = contact_shape.props["Interests"].items
+    assert interest is not None
+    assert interest.props["LastChanged"].string_format == "date-time"
+
+
 def test_select_tree_merges_nested_and_whole_selections():
     assert parse_select(" Name , category/id,category/value ") == {
         "name": {},

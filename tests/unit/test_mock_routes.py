@@ -57,6 +57,32 @@ def test_save_with_id_zero_creates_full_entity(mock, api):
     schemastore.validator("ContactEntity").validate(first)
 
 
+def test_save_without_contact_id_or_as_text_json_creates(mock, api):
+    absent = api.post(url(mock, SAVE), json={"Name": "no ContactId"})
+    assert absent.status_code == 200
+    assert absent.json()["ContactId"] > 0
+    labelled = api.post(
+        url(mock, SAVE), data=b'{"Name": "text/json"}', headers={"Content-Type": "text/json"}
+    )
+    assert labelled.status_code == 200
+    assert labelled.json()["Name"] == "text/json"
+    assert labelled.json()["ContactId"] > absent.json()["ContactId"]
+
+
+def test_answers_carry_every_property_every_doc_version_lists(mock, api, contact):
+    schemastore.validator("ContactEntityResponse").validate(contact)
+    path = url(mock, f"Contact/{contact['ContactId']}")
+    schemastore.validator("ContactEntityWithLinks").validate(api.get(path).json())
+    selected = api.get(f"{path}?$select=name").json()
+    schemastore.validator("ContactEntityWithLinks").validate(selected)
+    patched = api.patch(
+        f"{path}?$select=department",
+        json=[{"op": "replace", "path": "/Number1", "value": "n"}],
+        headers={"Content-Type": "application/json-patch+json"},
+    )
+    schemastore.validator("ContactEntityWithLinks").validate(patched.json())
+
+
 def test_save_ignores_client_dates_and_updates_existing(mock, api, contact):
     body = {**contact, "Department": "Saved", "CreatedDate": "2001-01-01T00:00:00Z"}
     saved = api.post(url(mock, SAVE), json=body).json()

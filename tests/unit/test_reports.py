@@ -158,7 +158,7 @@ def test_page_charts_every_run_and_marks_the_new_failure(tmp_path):
     assert "http://" not in page.replace("http://www.w3.org/2000/svg", "")
     summary = render_summary(json.loads((tmp_path / "conformance.json").read_text()))
     assert "FAILED — 1 of 2 clauses passed, 1 failed" in summary
-    assert "x two [d.md:3]" in summary
+    assert "x [must] two [d.md:3]" in summary
     assert len(summary.splitlines()) < 30
 
 

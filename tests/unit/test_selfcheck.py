@@ -84,10 +84,24 @@ def test_subset_of_faults_is_detected_and_named_by_the_clauses_that_caught_them(
         not_found
     )
     assert " passed " in _row(lines, selfcheck.CLEAN)
-    assert lines[-1] == "kill rate: 2/2 faults detected, clean run passed"
+    assert (
+        lines[-1]
+        == "kill rate: 2/2 faults detected (2 by a must, 0 only by a should), clean run passed"
+    )
     assert any(line.startswith("selfcheck took ") for line in lines)
     for secret in (FIXED.password, FIXED.ticket, FIXED.token):
         assert secret not in out
+
+
+@pytest.mark.usefixtures("fixed_credentials")
+def test_a_fault_only_a_should_clause_catches_is_detected_and_told_apart(capsys):
+    code, out, lines = _run(capsys, "--faults", "malformed-json-500", "--suite-args=-k bad_body")
+    assert code == 0, out
+    assert " detected " in _row(lines, "malformed-json-500")
+    assert "a 4xx, never a 5xx" in _row(lines, "malformed-json-500")
+    assert lines[-1] == (
+        "kill rate: 1/1 faults detected (0 by a must, 1 only by a should), clean run passed"
+    )
 
 
 def test_fault_the_suite_cannot_see_is_missed_and_fails_the_check(capsys, monkeypatch):
@@ -99,7 +113,10 @@ def test_fault_the_suite_cannot_see_is_missed_and_fails_the_check(capsys, monkey
     assert " missed " in _row(lines, "no-op")
     assert "changes nothing at all" in _row(lines, "no-op")
     assert "missed (add the clause that catches each): no-op" in out
-    assert lines[-1] == "kill rate: 0/1 faults detected, clean run passed"
+    assert (
+        lines[-1]
+        == "kill rate: 0/1 faults detected (0 by a must, 0 only by a should), clean run passed"
+    )
 
 
 def test_fault_whose_clause_is_left_out_is_missed(capsys):
@@ -108,7 +125,10 @@ def test_fault_whose_clause_is_left_out_is_missed(capsys):
     )
     assert code == 1, out
     assert " missed " in _row(lines, "select-omits-instead-of-null")
-    assert lines[-1] == "kill rate: 0/1 faults detected, clean run passed"
+    assert (
+        lines[-1]
+        == "kill rate: 0/1 faults detected (0 by a must, 0 only by a should), clean run passed"
+    )
 
 
 @pytest.mark.usefixtures("fixed_credentials")
@@ -122,7 +142,10 @@ def test_failing_clean_run_fails_the_check_with_secrets_masked(tmp_path, capsys)
     assert "pw=*** t=***" in out
     assert FIXED.password not in out
     assert FIXED.token not in out
-    assert lines[-1] == "kill rate: 1/1 faults detected, clean run FAILED"
+    assert (
+        lines[-1]
+        == "kill rate: 1/1 faults detected (1 by a must, 0 only by a should), clean run FAILED"
+    )
 
 
 def test_suite_that_checks_nothing_misses_every_fault(tmp_path, capsys):
@@ -131,7 +154,10 @@ def test_suite_that_checks_nothing_misses_every_fault(tmp_path, capsys):
         capsys, "--suite", str(suite), "--faults", "remove-ignored,412-ignored", "--workers", "3"
     )
     assert code == 1
-    assert lines[-1] == "kill rate: 0/2 faults detected, clean run passed"
+    assert (
+        lines[-1]
+        == "kill rate: 0/2 faults detected (0 by a must, 0 only by a should), clean run passed"
+    )
 
 
 def test_unknown_fault_is_a_usage_error_listing_the_known_ones(capsys):

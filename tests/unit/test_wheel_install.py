@@ -199,7 +199,7 @@ def test_installed_selfcheck_detects_faults(venv: _Venv, empty_dir: Path) -> Non
     for fault in FAULTS:
         rows = [line.split() for line in done.output.splitlines() if fault in line.split()]
         assert any("detected" in row for row in rows), f"{fault} not detected:\n{done}"
-    rate = f"kill rate: {len(FAULTS)}/{len(FAULTS)} faults detected"
+    rate = f"kill rate: {len(FAULTS)}/{len(FAULTS)} faults detected ("
     assert rate in done.output, f"expected {rate!r}:\n{done}"
 
 

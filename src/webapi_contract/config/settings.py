@@ -48,16 +48,23 @@ class Settings:
     base_url: str | None
     credentials: tuple[Credential, ...] = ()
     app_token: str | None = field(default=None, repr=False)
+    # A logged-in session: X-XSRF-TOKEN and the Cookie header it goes with (no Authorization).
+    xsrf_token: str | None = field(default=None, repr=False)
+    xsrf_cookie: str | None = field(default=None, repr=False)
     timeout: float = _DEFAULTS["timeout"]
     readonly: bool = False
     readonly_contact_ids: tuple[int, ...] = ()
-    latency_strict: bool = False
+    strict: bool = False
     # Fields every contact the suite creates carries, over its defaults (a tenant's mandatory
     # fields, a category that exists there).
     test_contact: Mapping[str, Any] = field(default_factory=dict)
     generated_examples: int = _DEFAULTS["generated_examples"]
     report_dir: str | None = None
     doc_base_url: str | None = None
+    # An explicit proxy (the environment's proxy variables are never read).
+    proxy: str | None = field(default=None, repr=False)
+    max_response_mb: int = _DEFAULTS["max_response_mb"]
+    no_answer_limit: int = _DEFAULTS["no_answer_limit"]
     # Not settings: facts about the target once the run has one.
     embedded: bool = False
     preflighted: bool = False
@@ -67,9 +74,22 @@ class Settings:
         """The credential every request uses unless a clause says otherwise."""
         return self.credentials[0] if self.credentials else None
 
-    def with_target(self, base_url: str, credentials: tuple[Credential, ...]) -> Settings:
-        """These settings pointed at the embedded mock."""
-        return replace(self, base_url=base_url, credentials=credentials, embedded=True)
+    def with_target(
+        self,
+        base_url: str,
+        credentials: tuple[Credential, ...],
+        xsrf_token: str | None = None,
+        xsrf_cookie: str | None = None,
+    ) -> Settings:
+        """These settings pointed at the embedded mock (and its XSRF session, if given)."""
+        return replace(
+            self,
+            base_url=base_url,
+            credentials=credentials,
+            xsrf_token=xsrf_token,
+            xsrf_cookie=xsrf_cookie,
+            embedded=True,
+        )
 
     def secrets(self) -> list[str]:
         """Every secret value these settings hold, for redaction."""
@@ -78,8 +98,15 @@ class Settings:
         values += [_basic_password(c) for c in self.credentials if c.scheme.lower() == "basic"]
         if self.app_token:
             values.append(self.app_token)
-        if self.base_url:
-            values.append(urlsplit(self.base_url).password or "")
+        for secret in (self.xsrf_token, self.xsrf_cookie):
+            if secret:
+                values.append(secret)
+        if self.xsrf_cookie:  # and each cookie's value on its own, unless short (`lang=en`)
+            cookies = (c.partition("=")[2].strip() for c in self.xsrf_cookie.split(";"))
+            values += [value for value in cookies if len(value) >= 8]
+        for url in (self.base_url, self.proxy):
+            if url:
+                values.append(urlsplit(url).password or "")
         return [v for v in values if v]
 
 

@@ -81,8 +81,19 @@ def _schema_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
             messages.append(_property(name, before, after))
     for key in sorted((set(old) | set(new)) - {"properties"}):
         if old.get(key) != new.get(key):
-            messages.append(f"{key} changed")
+            messages.append(f"{key} changed{_names_changed(old.get(key), new.get(key))}")
     return messages
+
+
+def _names_changed(old: Any, new: Any) -> str:
+    """For two lists of names (`required`, x-required-any-case): which were added and removed."""
+    old, new = [] if old is None else old, [] if new is None else new
+    if not all(isinstance(v, list) and all(isinstance(n, str) for n in v) for v in (old, new)):
+        return ""
+    added = ", ".join(n for n in new if n not in old)
+    removed = ", ".join(n for n in old if n not in new)
+    parts = ([f"added {added}"] if added else []) + ([f"removed {removed}"] if removed else [])
+    return f": {'; '.join(parts)}" if parts else ": reordered"
 
 
 def _openapi_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:

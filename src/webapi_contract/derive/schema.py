@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from webapi_contract.derive.entities import Entity, Prop
@@ -10,10 +11,12 @@ from webapi_contract.derive.model import Source
 
 __all__ = [
     "DIALECT",
+    "PRESENT_KEY",
     "SCHEMA_BASE_URI",
     "SOURCE_KEY",
     "document",
     "entity_schema",
+    "present_in_any_case",
     "prop_schema",
     "schema_uri",
 ]
@@ -21,6 +24,8 @@ __all__ = [
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_BASE_URI = "https://webapi-contract.invalid/schemas/"
 SOURCE_KEY = "x-doc-source"
+# The names a response must carry, matched in any key case (see present_in_any_case).
+PRESENT_KEY = "x-required-any-case"
 
 
 def schema_uri(name: str) -> str:
@@ -77,3 +82,25 @@ def entity_schema(entity: Entity) -> dict[str, Any]:
         else:
             body["allOf"] = groups
     return document(entity.name, body, entity.description)
+
+
+def _any_case(name: str) -> str:
+    """An ECMA 262 pattern matching exactly name, in any letter case (`[Nn][Aa][Mm][Ee]`)."""
+    parts = (f"[{c.upper()}{c.lower()}]" if c.upper() != c.lower() else re.escape(c) for c in name)
+    return f"^{''.join(parts)}$"
+
+
+def present_in_any_case(names: list[str]) -> list[dict[str, Any]]:
+    """One subschema per name: the object has a key spelled like it in any letter case.
+
+    JSON Schema's `required` matches names exactly, but a server may vary the case of its keys
+    (clients bind them ignoring case); so each name is `required` only when no key matches it
+    ignoring case, which keeps the message plain: "'Interests' is a required property".
+    """
+    return [
+        {
+            "if": {"propertyNames": {"not": {"pattern": _any_case(name)}}},
+            "then": {"required": [name]},
+        }
+        for name in names
+    ]

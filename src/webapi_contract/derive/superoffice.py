@@ -10,11 +10,19 @@ from webapi_contract.derive.entities import Entity, Prop, union
 from webapi_contract.derive.facts import Carriers
 from webapi_contract.derive.kinds import Kind, from_sample, from_word, schema_of
 from webapi_contract.derive.model import Endpoint, Field, Sample, Source
-from webapi_contract.derive.schema import document, entity_schema, prop_schema
+from webapi_contract.derive.schema import (
+    PRESENT_KEY,
+    SOURCE_KEY,
+    document,
+    entity_schema,
+    present_in_any_case,
+    prop_schema,
+)
 
 __all__ = [
     "API_ROOT",
     "PATCH_PAGES",
+    "RESPONSE",
     "SAVE_PAGES",
     "contact_schemas",
     "patch_schemas",
@@ -24,6 +32,7 @@ PATCH_PAGES = ("superoffice-patch-contact.v1.md", "superoffice-patch-contact.v2.
 SAVE_PAGES = ("superoffice-save-contact-entity.v1.md", "superoffice-save-contact-entity.v2.txt")
 API_ROOT = "/api/v1"  # the configured base URL already ends here; OpenAPI paths are below it
 ENTITY, WITH_LINKS, LINKS = "ContactEntity", "ContactEntityWithLinks", "_Links"
+RESPONSE = "ContactEntityResponse"  # ContactEntity as SaveContactEntity answers it
 # Array properties the carrier list does not name an item type for (the samples show these).
 ARRAY_ITEMS = {
     "Persons": Kind("ref", ref="Person"),
@@ -83,6 +92,25 @@ def _by_file(endpoints: list[Endpoint], names: tuple[str, ...]) -> list[Endpoint
     return [e for e in endpoints if e.file.rsplit("/", 1)[-1] in names]
 
 
+def _in_every_version(pages: list[Endpoint]) -> tuple[list[str], list[dict[str, Any]]]:
+    """The response properties every version of a page documents, in the order of the first,
+    and where each version's response table starts. A newer version may add properties that a
+    server of an older version lacks: those are never required."""
+    tables = [page.response_body for page in pages if page.response_body]
+    if not tables:
+        return [], []
+    names = [f.name for f in tables[0] if all(any(g.name == f.name for g in t) for t in tables)]
+    cited = [{"file": t[0].source.file, "line": t[0].source.line} for t in tables]
+    return names, cited
+
+
+def _present(pages: list[Endpoint]) -> dict[str, Any]:
+    """What a response documented by pages must carry (keys in any case): an annotation listing
+    the names, their sources, and one subschema per name to append to an `allOf`."""
+    names, cited = _in_every_version(pages)
+    return {PRESENT_KEY: names, SOURCE_KEY: cited, "allOf": present_in_any_case(names)}
+
+
 def contact_schemas(
     endpoints: list[Endpoint], carriers: Carriers, warnings: list[str]
 ) -> dict[str, dict[str, Any]]:
@@ -101,6 +129,7 @@ def contact_schemas(
     _person(carriers, endpoints, warnings)
     schemas = {name: entity_schema(carrier) for name, carrier in carriers.entities.items()}
     schemas[ENTITY] = entity_schema(entity)
+    in_patch, in_save = _present(patches), _present(saves)
     schemas[WITH_LINKS] = document(
         WITH_LINKS,
         {
@@ -111,9 +140,24 @@ def contact_schemas(
                     "type": "object",
                     "properties": {n: prop_schema(p, True) for n, p in links.props.items()},
                 },
+                *in_patch.pop("allOf"),
             ],
+            **in_patch,
         },
-        "ContactEntity plus the hypermedia links of the REST endpoints.",
+        "ContactEntity plus the hypermedia links of the REST endpoints, as GET and PATCH answer "
+        f"it: every property every version of the page documents is present ({PRESENT_KEY}; "
+        "null when empty, any key case).",
+    )
+    schemas[RESPONSE] = document(
+        RESPONSE,
+        {
+            "type": "object",
+            "allOf": [{"$ref": f"{ENTITY}.schema.json"}, *in_save.pop("allOf")],
+            **in_save,
+        },
+        "ContactEntity as SaveContactEntity answers it: every property every version of the page "
+        f"documents is present ({PRESENT_KEY}; null when empty, any key case). A request body "
+        "is a ContactEntity, where any property may be left out.",
     )
     schemas["ContactMergePatch"] = _merge_patch(entity)
     return schemas

@@ -13,7 +13,7 @@ from webapi_contract.derive.openapi import (
     parameter,
     swagger_parameters,
 )
-from webapi_contract.derive.superoffice import API_ROOT, PATCH_PAGES, SAVE_PAGES
+from webapi_contract.derive.superoffice import API_ROOT, PATCH_PAGES, RESPONSE, SAVE_PAGES
 
 __all__ = ["ODYSSEE_SCHEMAS", "superoffice_openapi"]
 
@@ -122,7 +122,7 @@ def _save(endpoint: Endpoint) -> dict[str, Any]:
             "required": True,
             "content": {JSON: {"schema": component_ref("ContactEntity")}},
         },
-        "responses": _responses(endpoint.responses, {"200": "ContactEntity"}, _CONTACT_LINKS),
+        "responses": _responses(endpoint.responses, {"200": RESPONSE}, _CONTACT_LINKS),
         "x-doc-source": [{"file": endpoint.file, "line": endpoint.line}],
     }
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from webapi_contract.generated.findings import Finding, findings_of
 from webapi_contract.generated.loading import load_schema
-from webapi_contract.generated.pool import EntityPool
+from webapi_contract.generated.pool import EntityPool, TestDataError
 from webapi_contract.generated.repro import describe_failure
 from webapi_contract.generated.runner import ShardRun, Tally, shard_seed
+from webapi_contract.generated.safe import LiveSafe
 from webapi_contract.generated.stable import independent_of_imports
 from webapi_contract.generated.stateful import linked_machine
 from webapi_contract.generated.variants import Variant, variants
@@ -15,10 +17,14 @@ __all__ = [
     "SUPEROFFICE_CONTACT",
     "EntityApi",
     "EntityPool",
+    "Finding",
+    "LiveSafe",
     "ShardRun",
     "Tally",
+    "TestDataError",
     "Variant",
     "describe_failure",
+    "findings_of",
     "independent_of_imports",
     "linked_machine",
     "load_schema",

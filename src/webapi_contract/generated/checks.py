@@ -1,47 +1,57 @@
-"""Checks the generated tests add to Schemathesis' own, each a function named after its rule."""
+"""The checks a generated case goes through, each with its level, and ours among them.
+
+Every check is documented (its failure breaks what the vendor's pages say: a `must`) or good
+practice (a `should`): `documented` below. The generated layer speaks of documented or not; the
+suite turns that into the levels of `webapi_contract.contract`, which this layer does not import.
+
+One cause, one failure: a generated check does not judge what a hand-written clause owns. The body
+of a documented error status (the 404 error body: "GET of an id that does not exist answers 404
+with the documented error body") is the clause's; here only its status is judged. A 5xx is
+`not_a_server_error`'s alone, not also an undocumented status.
+"""
 
 from __future__ import annotations
 
-import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import cache
 from typing import Any
 
 from schemathesis.checks import CHECKS, load_all_checks
-from schemathesis.core.failures import Failure
-from schemathesis.core.parameters import ParameterLocation
+from schemathesis.core.failures import CustomFailure, Failure, FailureGroup
+from schemathesis.transport import requests as transport
 
 from webapi_contract import schemastore
+from webapi_contract.client import contract_session
+from webapi_contract.config import Settings
+from webapi_contract.generated.findings import mark, response_schema_name
+from webapi_contract.generated.pool import INT32_MAX
+from webapi_contract.generated.vendor import EntityApi
+from webapi_contract.generated.violations import (
+    Violation,
+    entity_violations,
+    patch_violations,
+)
 
 __all__ = [
-    "BUILTIN",
     "GLOBAL_STATUSES",
     "THROTTLED_AUTH",
+    "Judge",
     "builtin",
     "documented_status_code",
     "ignored_auth_unless_throttled",
-    "malformed_patch_refused",
-    "negative_entity_rejected",
+    "is_agents_null",
+    "levelled",
     "response_formats",
 ]
+
+Check = Callable[[Any, Any, Any], bool | None]
 
 # Statuses the docs give for every route rather than per operation (docs/vendor/reference/
 # vendor-facts.md:33: "Bodies for 400/409/412/500 are not documented. A request with neither
 # `Authorization` nor `X-XSRF-TOKEN` gets 401").
 GLOBAL_STATUSES = frozenset({400, 401})
-
-# The Schemathesis checks that apply to this API; `status_code_conformance` is replaced below.
-BUILTIN = (
-    "not_a_server_error",
-    "content_type_conformance",
-    "response_headers_conformance",
-    "response_schema_conformance",
-    "positive_data_acceptance",
-    "missing_required_header",
-)
 
 
 class UndocumentedStatus(Failure):
@@ -65,22 +75,83 @@ class FormatMismatch(Failure):
     kind_title = "Response value in the wrong format"
 
 
-@cache
-def _response_schema(path: str, method: str, status: str) -> str | None:
-    """The derived schema name of a documented JSON response, e.g. ContactEntityWithLinks."""
-    operation = schemastore.openapi()["paths"].get(path, {}).get(method.lower(), {})
-    content = operation.get("responses", {}).get(status, {}).get("content", {})
-    ref = content.get("application/json", {}).get("schema", {}).get("$ref", "")
-    return ref.rsplit("/", 1)[-1] or None
+class InvalidRequestAccepted(Failure):
+    """A request the schema rules out was answered with success."""
+
+    code = "WC104"
+    kind_title = "Schema-violating request accepted"
+
+
+class AgentsFailure(Failure):
+    """An Agents operation answered 200 with `null`: its documented way of failing."""
+
+    code = "WC105"
+    kind_title = "Agents failure (200 with a null body)"
+
+
+def builtin(*names: str) -> list[Any]:
+    """Schemathesis' registered checks by their config names."""
+    load_all_checks()
+    return list(CHECKS.get_by_names(list(names)))
+
+
+def levelled(
+    check: Check, documented: bool | Callable[[Any], bool], name: str | None = None
+) -> Check:
+    """check, its failures marked with the check's name and level (a callable level is asked
+    per case). A failure the check marked itself keeps its own level."""
+    named = name or check.__name__
+
+    def run(ctx: Any, response: Any, case: Any) -> bool | None:
+        __tracebackhide__ = True
+        level = documented(case) if callable(documented) else documented
+        try:
+            return check(ctx, response, case)
+        except FailureGroup as group:
+            for failure in group.exceptions:
+                mark(failure, named, level, keep=True)
+            raise
+        except Failure as failure:
+            raise mark(failure, named, level, keep=True) from None
+        except AssertionError as error:
+            custom = CustomFailure(
+                operation=case.operation.label,
+                title=f"Custom check failed: `{named}`",
+                message=str(error),
+                exception=error,
+            )
+            raise mark(custom, named, level) from None
+
+    run.__name__ = named
+    run.__doc__ = check.__doc__
+    return run
+
+
+def is_agents_null(api: EntityApi, response: Any, case: Any) -> bool:
+    """An Agents operation's documented failure signal: 200 with a `null` body
+    (docs/vendor/reference/vendor-facts.md:18, Agents "do not return HTTP errors")."""
+    if case.operation.definition.raw.get("operationId") not in api.agents:
+        return False
+    return bool(response.status_code == 200 and (response.content or b"").strip() == b"null")
+
+
+def _is_valid_case(case: Any) -> bool:
+    meta = case.meta
+    return meta is None or bool(meta.generation.mode.is_positive)
 
 
 def response_formats(ctx: Any, response: Any, case: Any) -> bool | None:
-    """Formats of a documented JSON response, checked as the hand-written clauses check them.
+    """Formats of a documented JSON success body, checked as the hand-written clauses check them.
 
     Schemathesis' response_schema_conformance runs with format validation off, because RFC 3339
     date-times need an offset and SuperOffice writes none by default (see schemastore.FORMATS).
+    Error bodies are the clauses' (module docstring).
     """
-    name = _response_schema(case.operation.path, case.operation.method, str(response.status_code))
+    if response.status_code >= 400:
+        return None
+    name = response_schema_name(
+        case.operation.path, case.operation.method, str(response.status_code)
+    )
     if name is None:
         return None
     try:
@@ -90,11 +161,14 @@ def response_formats(ctx: Any, response: Any, case: Any) -> bool | None:
     wrong = [e for e in schemastore.validator(name).iter_errors(body) if e.validator == "format"]
     if wrong:
         shown = "; ".join(f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in wrong[:5])
-        raise FormatMismatch(
+        failure = FormatMismatch(
             operation=case.operation.label,
             message=f"{shown}\nSchema: {name}",
             title="Response value in the wrong format",
         )
+        first = wrong[0]
+        member = "/".join(map(str, first.relative_schema_path))
+        raise mark(failure, "response_formats", True, f"/components/schemas/{name}#/{member}")
     return None
 
 
@@ -107,18 +181,28 @@ _PROBE_WAITS_S = (1.0, 2.0, 4.0)
 THROTTLED_AUTH: set[str] = set()
 
 
+_PROBES: list[Settings] = []
+
+
+def probe_settings(settings: Settings) -> None:
+    """The settings whose session the auth probes use (set by each generated run)."""
+    _PROBES[:] = [settings]
+
+
 @contextmanager
-def _without_netrc() -> Iterator[None]:
-    """requests reads no ~/.netrc inside the block (NETRC points at an empty file)."""
-    saved = os.environ.get("NETRC")
-    os.environ["NETRC"] = os.devnull
+def _probes_in_our_session() -> Iterator[None]:
+    """Schemathesis sends ignored_auth's probes in a session of its own, which would read
+    ~/.netrc and the environment's proxies and follow redirects: inside the block it builds
+    ours instead (client.contract_session: none of that, every request bounded)."""
+    if not _PROBES:
+        raise RuntimeError("harness bug: probe_settings was not called before the checks ran")
+    settings = _PROBES[0]
+    saved = transport.SameHostRedirectsSession
+    transport.SameHostRedirectsSession = lambda: contract_session(settings)  # type: ignore[misc, assignment, return-value]
     try:
         yield
     finally:
-        if saved is None:
-            os.environ.pop("NETRC", None)
-        else:
-            os.environ["NETRC"] = saved
+        transport.SameHostRedirectsSession = saved  # type: ignore[misc]
 
 
 def ignored_auth_unless_throttled(ctx: Any, response: Any, case: Any) -> bool | None:
@@ -129,7 +213,7 @@ def ignored_auth_unless_throttled(ctx: Any, response: Any, case: Any) -> bool | 
     label = case.operation.label
     for wait in (*_PROBE_WAITS_S, None):
         try:
-            with _without_netrc():
+            with _probes_in_our_session():
                 result: bool | None = check(ctx, response, case)
         except Failure as failure:
             if not _THROTTLED.search(failure.message or ""):
@@ -145,19 +229,16 @@ def ignored_auth_unless_throttled(ctx: Any, response: Any, case: Any) -> bool | 
     return None
 
 
-def builtin(*names: str) -> list[Any]:
-    """Schemathesis' registered checks by their config names."""
-    load_all_checks()
-    return list(CHECKS.get_by_names(list(names)))
-
-
 def documented_status_code(ctx: Any, response: Any, case: Any) -> bool | None:
-    """The status is documented for the operation, or globally for every route."""
+    """The status is documented for the operation, or globally for every route (a 5xx is
+    not_a_server_error's)."""
     documented = [str(code) for code in case.operation.responses.status_codes]
     if "default" in documented:
         return None
     status = response.status_code
-    if status in GLOBAL_STATUSES or any(_matches(code, status) for code in documented):
+    if status >= 500 or status in GLOBAL_STATUSES:
+        return None
+    if any(_matches(code, status) for code in documented):
         return None
     shown = ", ".join([*documented, *(str(s) for s in sorted(GLOBAL_STATUSES))])
     raise UndocumentedStatus(
@@ -167,38 +248,190 @@ def documented_status_code(ctx: Any, response: Any, case: Any) -> bool | None:
     )
 
 
-def negative_entity_rejected(ctx: Any, response: Any, case: Any) -> bool | None:
-    """Schemathesis' negative_data_rejection, for invalid bodies and path ids only.
-
-    The docs type the optional headers and query parameters but never promise that a bad value
-    is refused (an ASP.NET server binds an invalid `fk` to its default and answers 200), so only
-    the entity and its id are held to the rule.
-    """
-    meta = case.meta
-    if meta is None or not any(
-        meta.is_negative_at(where) for where in (ParameterLocation.BODY, ParameterLocation.PATH)
-    ):
-        return None
-    (check,) = builtin("negative_data_rejection")
-    result: bool | None = check(ctx, response, case)
-    return result
+def _matches(code: str, status: int) -> bool:
+    code = code.upper()
+    return len(code) == 3 and all(c in ("X", s) for c, s in zip(code, str(status), strict=True))
 
 
-def malformed_patch_refused(ctx: Any, response: Any, case: Any) -> bool | None:
-    """A malformed JSON Patch is refused with a 4xx (5xx: another check). That nothing of it was
-    applied is the hand-written clauses' job (move/copy refused, a failing test applies nothing)."""
-    if 200 <= response.status_code < 400:
-        raise MalformedPatchAccepted(
+def _not_an_int32(value: Any) -> bool:
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, int):
+        return not -INT32_MAX - 1 <= value <= INT32_MAX
+    try:
+        return not -INT32_MAX - 1 <= int(str(value), 10) <= INT32_MAX
+    except ValueError:
+        return True
+
+
+class Judge:
+    """The checks for one entity's generated cases, each with its level."""
+
+    def __init__(self, api: EntityApi) -> None:
+        self.api = api
+        self.ignored = api.stamped - {api.id_property}
+
+    def violations(self, case: Any) -> list[Violation]:
+        """How the request breaks its schema, each documented as refused or not."""
+        found: list[Violation] = []
+        operation_id = case.operation.definition.raw.get("operationId")
+        if operation_id in self.api.by_id:
+            value = (case.path_parameters or {}).get(self.api.id_parameter)
+            if _not_an_int32(value):
+                where = f"{case.operation.path} {self.api.id_parameter}"
+                found.append(Violation(False, where, f"the id {value!r} is not an int32"))
+        body = case.body
+        if operation_id == self.api.create and _has_body(case):
+            found += entity_violations(self.api.entity, body, self.ignored)
+        elif operation_id == self.api.update and _has_body(case):
+            merge = self.api.merge_patch_appends or self.api.entity
+            found += patch_violations(merge, body, case.media_type or "", self.ignored)
+        return found
+
+    def negative_entity_rejected(self, ctx: Any, response: Any, case: Any) -> bool | None:
+        """An invalid case is refused, judged by what its request breaks (generated/violations.py):
+        a documented refusal (a wrong JSON type for a documented top-level scalar, an
+        unsupported or malformed patch; malformed JSON is the robustness clause's, generated
+        bodies are JSON) is a must, any other violation a should.
+        Not judged: rights members (docs/vendor/reference/vendor-facts.md:26 "What a client sends
+        in them is not documented to have any effect; a server may ignore them"), the members of
+        carrier objects likewise, headers and query parameters. Any status from 400 up is a
+        refusal (which one: documented_status_code and not_a_server_error), and so is an Agents
+        operation's 200 with `null`."""
+        meta = case.meta
+        if meta is None or not meta.generation.mode.is_negative:
+            return None
+        status = response.status_code
+        if status >= 400 or is_agents_null(self.api, response, case):
+            return None
+        violations = self.violations(case)
+        if not violations:
+            return None
+        documented = any(v.documented for v in violations)
+        judged = [v for v in violations if v.documented == documented]
+        failure = InvalidRequestAccepted(
+            operation=case.operation.label,
+            message=(
+                "Invalid data should have been refused (a 4xx)\n"
+                + "\n".join(f"Invalid: {v.message}" for v in judged[:3])
+                + ("" if documented else "\n(the docs do not promise this refusal: a should)")
+            ),
+            title="Schema-violating request accepted",
+        )
+        raise mark(failure, "negative_entity_rejected", documented, judged[0].location)
+
+    def malformed_patch_refused(self, ctx: Any, response: Any, case: Any) -> bool | None:
+        """A malformed JSON Patch is refused with a 4xx (a 5xx: not_a_server_error's). A
+        documented rule broken (an array of add/replace/remove/test operations with path and
+        value; move and copy not supported) is a must; what the docs leave open (a path naming
+        no property, a number out of range) a should. That nothing was applied is the
+        hand-written clauses' job (move/copy refused, a failing test applies nothing)."""
+        if not 200 <= response.status_code < 400:
+            return None
+        violations = patch_violations(
+            self.api.merge_patch_appends or self.api.entity,
+            case.body,
+            case.media_type or "",
+            self.ignored,
+        )
+        documented = any(v.documented for v in violations)
+        judged = [v for v in violations if v.documented == documented]
+        failure = MalformedPatchAccepted(
             operation=case.operation.label,
             message=(
                 f"Received: {response.status_code}\nExpected: a 4xx refusal "
                 "(docs: op is one of add, replace, remove, test; move and copy not supported)"
+                + "".join(f"\nMalformed: {v.message}" for v in judged[:3])
             ),
             title="Malformed JSON Patch accepted",
         )
-    return None
+        location = judged[0].location if judged else ""
+        raise mark(failure, "malformed_patch_refused", documented, location)
+
+    def agents_failure(self, ctx: Any, response: Any, case: Any) -> bool | None:
+        """A valid case an Agents operation answered 200 with `null`: the documented failure
+        signal, reported as the refusal of valid data it is (not as a schema violation)."""
+        if not is_agents_null(self.api, response, case) or not _is_valid_case(case):
+            return None
+        failure = AgentsFailure(
+            operation=case.operation.label,
+            message=(
+                "The server answered 200 with null: the Agents way of failing "
+                '(vendor-facts.md:18, Agents "do not return HTTP errors"); valid data was '
+                "refused. A tenant's mandatory fields belong in the test-contact setting."
+            ),
+            title="Agents failure: 200 with a null body",
+        )
+        raise mark(failure, "agents_failure", True)
+
+    def response_schema_conformance(self, ctx: Any, response: Any, case: Any) -> bool | None:
+        """Schemathesis' check, for success bodies: an error body of a documented error status
+        is its clause's, and an Agents 200 with `null` is agents_failure's."""
+        if response.status_code >= 400 or is_agents_null(self.api, response, case):
+            return None
+        (check,) = builtin("response_schema_conformance")
+        result: bool | None = check(ctx, response, case)
+        return result
+
+    def content_type_conformance(self, ctx: Any, response: Any, case: Any) -> bool | None:
+        """Schemathesis' check, for success bodies (an error body is its clause's)."""
+        if response.status_code >= 400:
+            return None
+        (check,) = builtin("content_type_conformance")
+        result: bool | None = check(ctx, response, case)
+        return result
+
+    def checks(self, *, malformed: bool = False, confirm_auth: bool = True) -> list[Check]:
+        """Every check of one case, levelled. malformed: the body breaks a rule on purpose (no
+        positive_data_acceptance; malformed_patch_refused instead)."""
+
+        def valid_input(case: Any) -> bool:
+            return not malformed and _is_valid_case(case)
+
+        (server_error, headers, positive, missing_header) = builtin(
+            "not_a_server_error",
+            "response_headers_conformance",
+            "positive_data_acceptance",
+            "missing_required_header",
+        )
+        checks: list[Check] = [
+            # docs: a valid request gets its documented answer; for broken input the vendor only
+            # lists 400 as a status, so "no 5xx" is good practice there (the robustness clause's
+            # "a bad body is refused as the client's fault" is a should too).
+            levelled(server_error, valid_input),
+            # Content-type niceties: the clause "responses declare their content type" owns the
+            # documented part.
+            levelled(self.content_type_conformance, False),
+            levelled(headers, True),
+            levelled(self.response_schema_conformance, True),
+            levelled(missing_header, True),
+            levelled(documented_status_code, True),
+            levelled(self.negative_entity_rejected, True),
+            levelled(response_formats, True),
+            levelled(self.agents_failure, True),
+        ]
+        if malformed:
+            checks.append(levelled(self.malformed_patch_refused, True))
+        else:
+            checks.append(levelled(positive, True))
+        if confirm_auth:
+            # vendor-facts.md:33: a request without credentials gets 401.
+            checks.append(levelled(ignored_auth_unless_throttled, True))
+        return checks
+
+    def stateful_checks(self) -> list[Check]:
+        """The checks of a linked sequence's steps: those of a case, and the sequence's own."""
+        documented = builtin("use_after_free", "ensure_resource_availability")
+        practice = builtin("unsupported_method", "allow_header_conformance")
+        practice += builtin("object_level_authorization")
+        return [
+            *self.checks(),
+            *(levelled(check, True) for check in documented),
+            *(levelled(check, False) for check in practice),
+        ]
 
 
-def _matches(code: str, status: int) -> bool:
-    code = code.upper()
-    return len(code) == 3 and all(c in ("X", s) for c, s in zip(code, str(status), strict=True))
+def _has_body(case: Any) -> bool:
+    from schemathesis.core import NOT_SET
+
+    return case.body is not NOT_SET

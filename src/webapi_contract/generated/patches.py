@@ -6,19 +6,22 @@ property's type, so a conformant server applies them; malformed ones break one d
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import string
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from hypothesis import strategies as st
 
 from webapi_contract import schemastore
 
-__all__ = ["PatchBodies", "spellings"]
+__all__ = ["PLAIN_TEXT", "PatchBodies", "spellings"]
 
 Strategy = st.SearchStrategy[Any]
 INT32 = (-(2**31), 2**31 - 1)
 _TEXT = st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=24)
 _KEY = st.text("abcdefghijklmnopqrstuvwxyz0123456789_", min_size=1, max_size=12)
+# Text a live tenant stores as sent: letters, digits, spaces and a little punctuation.
+PLAIN_TEXT = st.text(string.ascii_letters + string.digits + " .-", max_size=24)
 
 
 def _types(spec: dict[str, Any]) -> set[str]:
@@ -34,7 +37,7 @@ def _ref_name(spec: dict[str, Any]) -> str | None:
     return None
 
 
-def _scalar(spec: dict[str, Any]) -> Strategy | None:
+def _scalar(spec: dict[str, Any], text: Strategy | None = None) -> Strategy | None:
     """Values of a scalar property's own type (null only when the schema allows it)."""
     types = _types(spec)
     if "enum" in spec:
@@ -49,7 +52,7 @@ def _scalar(spec: dict[str, Any]) -> Strategy | None:
         if spec.get("format") == "date-time":
             options.append(st.datetimes().map(lambda moment: moment.isoformat() + "Z"))
         else:
-            options.append(_TEXT)
+            options.append(_TEXT if text is None else text)
     if not options:
         return None
     if "null" in types:
@@ -77,29 +80,61 @@ def _path(segments: list[Strategy]) -> Strategy:
 
 
 class PatchBodies:
-    """Strategies for bodies that change an entity described by a derived JSON Schema."""
+    """Strategies for bodies that change an entity described by a derived JSON Schema.
 
-    def __init__(self, entity: str, excluded: frozenset[str] = frozenset()) -> None:
+    `only` (for a live tenant) keeps valid bodies to those properties: scalars with values of
+    their type, and the element arrays of `elements` with items whose Value that strategy draws;
+    nothing else is set, added to or removed, so a tenant's mandatory fields and the records other
+    entities point to stay as they are. Malformed bodies still name any property.
+    """
+
+    def __init__(
+        self,
+        entity: str,
+        excluded: frozenset[str] = frozenset(),
+        *,
+        only: frozenset[str] | None = None,
+        elements: Mapping[str, Strategy] | None = None,
+    ) -> None:
         properties = schemastore.load(entity).get("properties", {})
-        self.properties = {k: v for k, v in properties.items() if k not in excluded}
+        self.everything = {k: v for k, v in properties.items() if k not in excluded}
+        self.elements = dict(elements or {})
+        if only is None:
+            self.properties = dict(self.everything)
+        else:
+            allowed = only | self.elements.keys()
+            self.properties = {k: v for k, v in self.everything.items() if k in allowed}
         self.scalars = {k: s for k, v in self.properties.items() if (s := _scalar(v)) is not None}
+        if only is not None:
+            self.scalars = {
+                k: s
+                for k, v in self.properties.items()
+                if k in only and (s := _scalar(v, PLAIN_TEXT)) is not None
+            }
         self.carriers = {
             k: name
             for k, v in self.properties.items()
-            if "anyOf" in v and (name := _ref_name(v)) is not None
+            if "anyOf" in v and (name := _ref_name(v)) is not None and only is None
         }
         self.lists = {
             k: v["items"]
             for k, v in self.properties.items()
-            if "array" in _types(v) and "items" in v
+            if "array" in _types(v) and "items" in v and (only is None or k in self.elements)
         }
         self.maps = {
             k: v["additionalProperties"]
             for k, v in self.properties.items()
-            if "object" in _types(v) and isinstance(v.get("additionalProperties"), dict)
+            if "object" in _types(v)
+            and isinstance(v.get("additionalProperties"), dict)
+            and only is None
         }
+        self.removable = sorted(self.properties)
 
-    def _item(self, spec: dict[str, Any]) -> Strategy:
+    def _item(self, spec: dict[str, Any], key: str = "") -> Strategy:
+        if key in self.elements:
+            return st.fixed_dictionaries(
+                {"Value": self.elements[key]}, optional={"Description": PLAIN_TEXT}
+            )
         name = _ref_name(spec)
         if name:
             return _object(name)
@@ -114,7 +149,7 @@ class PatchBodies:
             for k, n in self.carriers.items()
         ]
         options += [
-            st.tuples(st.just(k), st.lists(self._item(spec), max_size=2))
+            st.tuples(st.just(k), st.lists(self._item(spec, k), max_size=2))
             for k, spec in self.lists.items()
         ]
         return st.one_of(options)
@@ -130,25 +165,32 @@ class PatchBodies:
                 {
                     "op": st.just("add"),
                     "path": _path([spellings(k), st.just("-")]),
-                    "value": self._item(self.lists[k]),
+                    "value": self._item(self.lists[k], k),
                 }
             )
         )
-        put_entry = st.sampled_from(sorted(self.maps)).flatmap(
-            lambda k: st.fixed_dictionaries(
-                {
-                    "op": st.just("add"),
-                    "path": _path([spellings(k), _KEY]),
-                    "value": self._item(self.maps[k]),
-                }
+        operations = [replace, append]
+        if self.maps:
+            operations.append(
+                st.sampled_from(sorted(self.maps)).flatmap(
+                    lambda k: st.fixed_dictionaries(
+                        {
+                            "op": st.just("add"),
+                            "path": _path([spellings(k), _KEY]),
+                            "value": self._item(self.maps[k]),
+                        }
+                    )
+                )
             )
-        )
-        remove = st.sampled_from(sorted(self.properties)).flatmap(
-            lambda k: st.fixed_dictionaries(
-                {"op": st.just("remove"), "path": _path([spellings(k)])}
+        if self.removable:
+            operations.append(
+                st.sampled_from(self.removable).flatmap(
+                    lambda k: st.fixed_dictionaries(
+                        {"op": st.just("remove"), "path": _path([spellings(k)])}
+                    )
+                )
             )
-        )
-        return st.one_of(replace, append, put_entry, remove)
+        return st.one_of(operations)
 
     def json_patch(self) -> Strategy:
         """A JSON Patch document a conformant server applies; a passing `test` may follow a set."""
@@ -162,9 +204,9 @@ class PatchBodies:
 
     def malformed(self) -> Strategy:
         """A JSON Patch document that breaks one documented rule, and must be refused."""
-        name = st.sampled_from(sorted(self.properties))
-        integers = sorted(k for k, v in self.properties.items() if "integer" in _types(v))
-        booleans = sorted(k for k, v in self.properties.items() if "boolean" in _types(v))
+        name = st.sampled_from(sorted(self.everything))
+        integers = sorted(k for k, v in self.everything.items() if "integer" in _types(v))
+        booleans = sorted(k for k, v in self.everything.items() if "boolean" in _types(v))
         op = st.sampled_from(["add", "replace", "test"])
         kinds: list[Strategy] = [
             # move and copy are documented as not supported

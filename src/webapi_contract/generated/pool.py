@@ -6,9 +6,18 @@ import math
 from typing import Any
 
 from webapi_contract.client import ApiClient
+from webapi_contract.config import by_name
 from webapi_contract.generated.vendor import EntityApi
 
-__all__ = ["ABSENT_ID", "EntityPool", "addresses_an_entity", "entity_number", "id_keys"]
+__all__ = [
+    "ABSENT_ID",
+    "INT32_MAX",
+    "EntityPool",
+    "TestDataError",
+    "addresses_an_entity",
+    "entity_number",
+    "id_keys",
+]
 
 INT32_MAX = 2**31 - 1
 
@@ -45,6 +54,12 @@ def id_keys(body: dict[str, Any], id_property: str) -> list[str]:
     return [key for key in body if key.lower() == id_property.lower()]
 
 
+class TestDataError(RuntimeError):
+    """The entities a generated test needs could not be created (one line, no traceback)."""
+
+    __test__ = False  # not a test class, whatever pytest thinks of the name
+
+
 class EntityPool:
     """A few entities created for one test item; generated PATCH/DELETE address only these."""
 
@@ -54,6 +69,7 @@ class EntityPool:
         self.tag = tag
         self.ids: list[int] = []
         self.created: list[int] = []
+        self.deleted: set[int] = set()
         self.missing: int | None = None
 
     def fill(self, size: int) -> EntityPool:
@@ -61,6 +77,7 @@ class EntityPool:
         self.ids = [self.create(f"pool {n}") for n in range(size)]
         self.missing = self.create("missing")
         self.client.delete(self.api.path_of(self.missing))
+        self.deleted.add(self.missing)
         return self
 
     def create(self, label: str) -> int:
@@ -71,12 +88,29 @@ class EntityPool:
             self.api.name_property: f"{self.tag} {label}",
         }
         exchange = self.client.post(self.api.create_path, json_body=body)
+        flag = by_name("test_contact").run_flag
         if exchange.status != 200:
-            raise RuntimeError(
-                f"generated tests could not create test data ({exchange.status})\n"
-                f"{exchange.describe()}"
+            raise TestDataError(
+                f"test data could not be created: the server answered {exchange.status}; "
+                f"see {flag}\n{exchange.describe()}"
             )
-        entity_id = int(exchange.json()[self.api.id_property])
+        try:
+            created = exchange.json()
+        except ValueError:
+            created = {}  # no JSON: no id either (below)
+        if created is None:  # vendor-facts.md:18: Agents "do not return HTTP errors"
+            raise TestDataError(
+                "test data could not be created: the server answered 200 with null "
+                f"(Agents failure); see {flag}"
+            )
+        entity_id = entity_number(
+            created.get(self.api.id_property) if isinstance(created, dict) else None
+        )
+        if entity_id is None:
+            raise TestDataError(
+                f"test data could not be created: the answer carries no {self.api.id_property}"
+                f"\n{exchange.describe()}"
+            )
         self.created.append(entity_id)
         return entity_id
 
@@ -89,6 +123,18 @@ class EntityPool:
         number = entity_number(entity_id)
         return number is not None and number in self.created
 
+    def alive(self, entity_id: Any) -> bool:
+        """Whether an id names an entity this run created and has not deleted: the only ids a
+        save may update (saving a deleted one has no documented answer)."""
+        number = entity_number(entity_id)
+        return self.owns(number) and number not in self.deleted
+
+    def deleted_one(self, entity_id: Any) -> None:
+        """An entity of this run was deleted by a generated request."""
+        number = entity_number(entity_id)
+        if number is not None and self.owns(number):
+            self.deleted.add(number)
+
     def adopt(self, entity_id: Any) -> None:
         """Remember an entity a generated request created, to delete it at the end."""
         number = entity_number(entity_id)
@@ -97,6 +143,7 @@ class EntityPool:
 
     def replace(self, entity_id: int) -> None:
         """A pooled entity was deleted: put a fresh one in its slot."""
+        self.deleted_one(entity_id)
         if entity_id in self.ids:
             self.ids[self.ids.index(entity_id)] = self.create("replacement")
 

@@ -22,9 +22,16 @@ def _messages(error: BaseException) -> list[str]:
 
 
 def describe_failure(
-    error: BaseException, *, title: str, seed: int, rerun: str, secrets: Iterable[str]
+    error: BaseException,
+    *,
+    title: str,
+    seed: int,
+    rerun: str,
+    secrets: Iterable[str],
+    level: str | None = None,
 ) -> str:
-    """The failure report: title, each distinct failure with its reproducing curl, the seed.
+    """The failure report: title, each distinct failure with its reproducing curl, the seed;
+    level: a line saying how much the failures weigh (must, or should only).
 
     Hypothesis notes are left out: they repr the case, headers and all, before redaction.
     """
@@ -32,6 +39,7 @@ def describe_failure(
     lines = [
         f"Generated case failed: {title}",
         f"Seed: {seed}  (rerun exactly: {rerun})",
+        *([level] if level else []),
         "",
         body,
     ]

@@ -10,15 +10,18 @@ from http.cookiejar import DefaultCookiePolicy
 from typing import Any
 
 import hypothesis
-import requests
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
+from schemathesis.core.failures import FailureGroup
 from schemathesis.core.parameters import ParameterLocation
 
-from webapi_contract.client import keep_headers_as_set, throttle_aware
+from webapi_contract.client import contract_session
+from webapi_contract.config import Settings
 from webapi_contract.generated import checks as extra
+from webapi_contract.generated.findings import attach
 from webapi_contract.generated.patches import PatchBodies
 from webapi_contract.generated.pool import ABSENT_ID, EntityPool, addresses_an_entity, id_keys
+from webapi_contract.generated.safe import LiveSafe
 from webapi_contract.generated.stable import independent_of_imports
 from webapi_contract.generated.variants import BODY_MEDIA_TYPES, Variant
 from webapi_contract.generated.vendor import EntityApi
@@ -64,20 +67,32 @@ class ShardRun:
         variant: Variant,
         pool: EntityPool | None,
         tag: str,
+        safe: LiveSafe | None = None,
+        *,
+        settings: Settings,
     ) -> None:
+        """safe: the target is a live tenant (not the embedded mock); valid cases keep to what
+        it allows (generated/safe.py)."""
         self.schema = schema
         self.api = api
         self.variant = variant
         self.pool = pool
         self.tag = tag
         self.operation = schema.find_operation_by_id(variant.operation_id)
-        self.session = throttle_aware(requests.Session())
-        self.session.auth = keep_headers_as_set  # no ~/.netrc or URL-userinfo credentials
+        # No redirect followed, nothing from the environment, every request bounded (client.py).
+        self.session = contract_session(settings)
+        extra.probe_settings(settings)
         # Credentials go in every request; a session cookie would hide a missing Authorization.
         self.session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
         self.tally = Tally()
         self.auth_confirmed = False
-        self.bodies = PatchBodies(api.entity, api.stamped) if variant.body else None
+        self.safe = safe
+        self.judge = extra.Judge(api)
+        self.bodies: PatchBodies | None = None
+        if variant.body is not None and safe is not None and variant.body != "malformed":
+            self.bodies = safe.patch_bodies()
+        elif variant.body is not None:
+            self.bodies = PatchBodies(api.entity, api.stamped)
 
     def strategy(self) -> st.SearchStrategy[Any]:
         """Cases for the variant (bodies of our own kinds are drawn separately)."""
@@ -109,12 +124,37 @@ class ShardRun:
         operation_id = self.variant.operation_id
         if self.variant.body is not None:
             case.body = data.draw(self._body_strategy(), label="body")
+        positive = self.variant.mode is GenerationMode.POSITIVE
+        if self.safe is not None:
+            self._live_safe(case, data, positive)
         if operation_id in self.api.by_id:
             self._aim(case, data)
         if operation_id == self.api.create and isinstance(case.body, dict):
             self._own_create(case, data)
-        if self.variant.mode is GenerationMode.POSITIVE:
+        if positive:
             self._conditions(case, data)
+        elif case.meta is not None and case.meta.generation.mode.is_positive:
+            # Aiming the case (its ids, its name, no foreign members) removed what made it
+            # invalid: Schemathesis now takes it for valid data, which it was not drawn as.
+            hypothesis.reject()
+
+    def _live_safe(self, case: Any, data: st.DataObject, positive: bool) -> None:
+        """On a live tenant: valid cases send only what it allows, invalid ones name no other
+        entities (generated/safe.py)."""
+        assert self.safe is not None
+        create = self.variant.operation_id == self.api.create
+        if not positive:
+            stripped = self.safe.without_foreign(case.body)
+            if stripped is not case.body:
+                case.body = stripped
+            if create and isinstance(case.body, dict):
+                name = case.body.get(self.api.name_property)
+                if name is None or isinstance(name, str):  # keep a wrong type: the violation
+                    case.body[self.api.name_property] = f"{self.tag} {name or ''}"
+            return
+        self.safe.tune(case, data.draw)
+        if create:
+            case.body = data.draw(self.safe.entity(), label="body")
 
     def _conditions(self, case: Any, data: st.DataObject) -> None:
         """Conditional headers as the docs write them: absent, or an RFC 1123 date."""
@@ -152,42 +192,32 @@ class ShardRun:
         else:
             for spelled in id_keys(body, key):  # a negative body may still update: never
                 wanted = body[spelled]  # someone else's entity, however the id is spelled
-                if addresses_an_entity(wanted) and not (self.pool and self.pool.owns(wanted)):
+                if addresses_an_entity(wanted) and not (self.pool and self.pool.alive(wanted)):
                     body[spelled] = 0
 
-    def checks(self) -> tuple[list[Any], list[Any]]:
-        """(checks, additional checks) for the next case."""
-        names = list(extra.BUILTIN)
-        additional: list[Any] = [
-            extra.documented_status_code,
-            extra.negative_entity_rejected,
-            extra.response_formats,
-        ]
-        if not self.auth_confirmed:  # until enforcement is confirmed for this operation
-            additional.append(extra.ignored_auth_unless_throttled)
-        if self.variant.body == "malformed":
-            names.remove("positive_data_acceptance")
-            additional.append(extra.malformed_patch_refused)
-        return extra.builtin(*names), additional
+    def checks(self) -> list[Any]:
+        """The levelled checks for the next case."""
+        return self.judge.checks(
+            malformed=self.variant.body == "malformed", confirm_auth=not self.auth_confirmed
+        )
 
     def execute(self, case: Any) -> None:
-        """Send the case, keep the pool in step, and run the checks (raising on failure)."""
+        """Send the case, keep the pool in step, and run the checks (raising on failure, the
+        findings attached)."""
         response = case.call(session=self.session)
         status = response.status_code
         self.tally.statuses[status] += 1
         self._follow(case, response)
-        checks, additional = self.checks()
-        case.validate_response(
-            response,
-            checks=checks,
-            additional_checks=additional,
-            transport_kwargs={"session": self.session},
-        )
-        if (
-            200 <= status < 300
-            and extra.ignored_auth_unless_throttled in additional
-            and case.operation.label not in extra.THROTTLED_AUTH
-        ):
+        checks = self.checks()
+        try:
+            case.validate_response(
+                response, checks=checks, transport_kwargs={"session": self.session}
+            )
+        except FailureGroup as group:
+            attach(group, case, response)
+            raise
+        confirming = not self.auth_confirmed
+        if 200 <= status < 300 and confirming and case.operation.label not in extra.THROTTLED_AUTH:
             self.auth_confirmed = True
 
     def _follow(self, case: Any, response: Any) -> None:

@@ -6,14 +6,17 @@ import contextlib
 from http.cookiejar import DefaultCookiePolicy
 from typing import Any
 
-import requests
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
+from schemathesis.core.failures import FailureGroup
 
-from webapi_contract.client import keep_headers_as_set, throttle_aware
+from webapi_contract.client import contract_session
+from webapi_contract.config import Settings
 from webapi_contract.generated import checks as extra
+from webapi_contract.generated.findings import attach
 from webapi_contract.generated.patches import PatchBodies
 from webapi_contract.generated.pool import EntityPool, addresses_an_entity, id_keys
+from webapi_contract.generated.safe import LiveSafe
 from webapi_contract.generated.vendor import EntityApi
 
 __all__ = ["linked_machine"]
@@ -21,20 +24,37 @@ __all__ = ["linked_machine"]
 JSON_PATCH = "application/json-patch+json"
 
 
-def _meaningful_patches(schema: Any, api: EntityApi) -> None:
-    """Valid PATCH cases carry meaningful patches: a schema-valid one may name no property."""
-    bodies = PatchBodies(api.entity, api.stamped)
+def _valid_cases(schema: Any, api: EntityApi, safe: LiveSafe | None, tag: str) -> None:
+    """Valid PATCH cases carry meaningful patches (a schema-valid one may name no property);
+    on a live tenant valid cases keep to what it allows (generated/safe.py), and invalid ones
+    name no other entities."""
+    bodies = safe.patch_bodies() if safe is not None else PatchBodies(api.entity, api.stamped)
     update = schema.find_operation_by_id(api.update).label
+    create = schema.find_operation_by_id(api.create).label
 
     @schema.hook  # type: ignore[untyped-decorator]
     def flatmap_case(context: Any, case: Any) -> st.SearchStrategy[Any]:
         meta = case.meta
-        if context.operation.label != update or meta is None:
+        label = context.operation.label
+        if meta is None:
             return st.just(case)
         if meta.generation.mode is not GenerationMode.POSITIVE:
+            stripped = case.body if safe is None else safe.without_foreign(case.body)
+            if stripped is not case.body:
+                case.body = stripped
+                if case.meta is not None and case.meta.generation.mode.is_positive:
+                    return st.nothing()  # what made it invalid is gone: not a negative case
             return st.just(case)
-        body = bodies.json_patch() if isinstance(case.body, list) else bodies.merge_patch()
-        return body.map(lambda value: _with_body(case, value))
+        strategy = st.just(case)
+        if label == update:
+            body = bodies.json_patch() if isinstance(case.body, list) else bodies.merge_patch()
+            strategy = body.map(lambda value: _with_body(case, value))
+        elif label == create and safe is not None:
+            named = safe.entity().map(lambda value: {**value, api.name_property: f"{tag} linked"})
+            strategy = named.map(lambda value: _with_body(case, value))
+        if safe is None:
+            return strategy
+        return strategy.flatmap(lambda adjusted: _tuned(adjusted, safe))
 
 
 def _with_body(case: Any, body: Any) -> Any:
@@ -42,15 +62,32 @@ def _with_body(case: Any, body: Any) -> Any:
     return case
 
 
-def linked_machine(schema: Any, api: EntityApi, pool: EntityPool) -> type:
-    """A state machine over schema's links that only changes entities the run created."""
-    _meaningful_patches(schema, api)
-    session = throttle_aware(requests.Session())
-    session.auth = keep_headers_as_set  # no ~/.netrc or URL-userinfo credentials
+@st.composite
+def _tuned(draw: Any, case: Any, safe: LiveSafe) -> Any:
+    safe.tune(case, draw)
+    return case
+
+
+def linked_machine(
+    schema: Any,
+    api: EntityApi,
+    pool: EntityPool,
+    safe: LiveSafe | None = None,
+    *,
+    settings: Settings,
+) -> type:
+    """A state machine over schema's links that only changes entities the run created.
+
+    safe: the target is a live tenant; valid steps send only what it allows."""
+    _valid_cases(schema, api, safe, pool.tag)
+    judge = extra.Judge(api)
+    session = contract_session(settings)  # no redirect, nothing from the environment
+    extra.probe_settings(settings)
     session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
     labels = {api.update, api.delete}
     by_id = {schema.find_operation_by_id(op).label for op in labels}
     create = schema.find_operation_by_id(api.create).label
+    delete = schema.find_operation_by_id(api.delete).label
     base = schema.as_state_machine()
 
     class Linked(base):  # type: ignore[misc, valid-type]
@@ -68,8 +105,8 @@ def linked_machine(schema: Any, api: EntityApi, pool: EntityPool) -> type:
                     case.body.update(pool.client.settings.test_contact)
                 for key in id_keys(case.body, api.id_property):
                     wanted = case.body[key]
-                    if (positive or addresses_an_entity(wanted)) and not pool.owns(wanted):
-                        case.body[key] = 0  # create, or update one of ours only
+                    if (positive or addresses_an_entity(wanted)) and not pool.alive(wanted):
+                        case.body[key] = 0  # create, or update one of ours (not deleted) only
 
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
             return {"session": session}
@@ -79,18 +116,23 @@ def linked_machine(schema: Any, api: EntityApi, pool: EntityPool) -> type:
             if case.operation.label == create and response.status_code == 200:
                 with contextlib.suppress(ValueError, AttributeError):
                     pool.adopt(response.json().get(api.id_property))
+            elif case.operation.label == delete and 200 <= response.status_code < 300:
+                pool.deleted_one(case.path_parameters.get(api.id_parameter))
 
         def validate_response(
             self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any
         ) -> None:
             __tracebackhide__ = True
-            additional = [
-                extra.documented_status_code,
-                extra.negative_entity_rejected,
-                extra.response_formats,
-                extra.ignored_auth_unless_throttled,
-                *(additional_checks or []),
-            ]
-            super().validate_response(response, case, additional_checks=additional, **kwargs)
+            checks = [*judge.stateful_checks(), *(additional_checks or [])]
+            try:
+                case.validate_response(
+                    response,
+                    checks=checks,
+                    transport_kwargs=kwargs or None,
+                    recorder=getattr(self, "recorder", None),
+                )
+            except FailureGroup as group:
+                attach(group, case, response)
+                raise
 
     return Linked

@@ -27,6 +27,15 @@ class EntityApi:
     merge_patch_appends: str | None = None
     id_parameter: str = "id"
     name_property: str = "Name"
+    # Operations that report a failure as 200 with a `null` body instead of an HTTP error.
+    agents: frozenset[str] = frozenset()
+    # What generated requests may change on a live tenant: plain, documented, writable scalar
+    # properties, and element arrays by the kind of value their items' `Value` holds.
+    writable: frozenset[str] = frozenset()
+    elements: tuple[tuple[str, str], ...] = ()
+    # Members whose values name other entities (persons, ...) a save could move or change:
+    # never sent to a live tenant, not even in an invalid body.
+    foreign: frozenset[str] = frozenset()
 
     def path_of(self, entity_id: int) -> str:
         """The by-id path of one entity, below the base URL."""
@@ -56,4 +65,10 @@ SUPEROFFICE_CONTACT = EntityApi(
     # docs/vendor/reference/vendor-facts.md:44: "In a merge patch, an object given where an array
     # is expected is appended (as `add` to `/Phones/-`); an array replaces the whole array."
     merge_patch_appends="ContactMergePatch",
+    # docs/vendor/reference/vendor-facts.md:18: Agents "do not return HTTP errors": a failed call
+    # answers 200 with a `null` body.
+    agents=frozenset({"SaveContactEntity"}),
+    writable=frozenset({"Department", "Description", "Number1", "Number2", "OrgNr"}),
+    elements=(("Emails", "email"), ("Phones", "phone"), ("Urls", "url"), ("Faxes", "phone")),
+    foreign=frozenset({"Persons", "SupportPerson"}),
 )

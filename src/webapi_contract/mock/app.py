@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from starlette.requests import Request
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
@@ -27,9 +29,11 @@ from webapi_contract.mock.negotiation import (
 from webapi_contract.mock.shape import Shape
 from webapi_contract.mock.xmlout import to_xml
 
-__all__ = ["MAX_BODY", "Call", "Handler", "MockApp", "Reply", "Route"]
+__all__ = ["INLINE_BODY", "MAX_BODY", "Call", "Handler", "MockApp", "Reply", "Route"]
 
 MAX_BODY = 1024 * 1024
+# Bodies up to this size are parsed on the event loop; larger ones in a worker thread.
+INLINE_BODY = 64 * 1024
 _PROBLEM_404 = "https://tools.ietf.org/html/rfc9110#section-15.5.5"
 _log = logging.getLogger(__name__)
 
@@ -56,6 +60,7 @@ class Call:
         self.request = request
         self.params = params
         self._max_body = max_body
+        self.body_size = 0  # bytes of the body, once read
 
     def header(self, name: str) -> str | None:
         """A request header (case-insensitive name)."""
@@ -94,15 +99,18 @@ class Call:
             if size > self._max_body:
                 raise _too_large(self._max_body)
             chunks.append(chunk)
+        self.body_size = size
         return b"".join(chunks)
 
     async def entity(self, accepted: frozenset[str], shape: Shape, root: str) -> Any:
         """An entity body in any `accepted` type: JSON, XML or form fields (see bodies)."""
         kind = media_type(self.header("content-type"))
         if kind in accepted and kind in XML_TYPES:
-            return from_xml(await self.body(), shape, root)
+            data = await self.body()
+            return await _off_loop_if_large(len(data), from_xml, data, shape, root)
         if kind in accepted and kind == FORM:
-            return from_form(await self.body(), shape)
+            data = await self.body()
+            return await _off_loop_if_large(len(data), from_form, data, shape)
         return await self.json(accepted - {FORM, *XML_TYPES})
 
     async def json(self, accepted: frozenset[str]) -> Any:
@@ -114,18 +122,30 @@ class Call:
             shown = kind or "no Content-Type"
             raise ApiError(415, "UnsupportedMediaType", f"{shown} is not accepted here")
         raw = await self.body()
-        if not raw.strip():
-            raise ApiError.bad_request("the request body is empty", "MalformedBody")
-        try:
-            parsed = json.loads(raw, parse_constant=_no_constants)
-        except (ValueError, RecursionError) as exc:
-            if faults.active("malformed-json-500"):
-                raise RuntimeError(f"unhandled deserializer error: {exc}") from exc
-            raise ApiError.bad_request(f"malformed JSON: {exc}", "MalformedBody") from exc
-        problem = unstorable(parsed)
-        if problem:
-            raise ApiError.bad_request(problem, "MalformedBody")
-        return parsed
+        return await _off_loop_if_large(len(raw), _parse_json, raw)
+
+
+def _parse_json(raw: bytes) -> Any:
+    if not raw.strip():
+        raise ApiError.bad_request("the request body is empty", "MalformedBody")
+    try:
+        parsed = json.loads(raw, parse_constant=_no_constants, parse_float=_finite)
+    except (ValueError, RecursionError) as exc:
+        if faults.active("malformed-json-500"):
+            raise RuntimeError(f"unhandled deserializer error: {exc}") from exc
+        raise ApiError.bad_request(f"malformed JSON: {exc}", "MalformedBody") from exc
+    problem = unstorable(parsed)
+    if problem:
+        raise ApiError.bad_request(problem, "MalformedBody")
+    return parsed
+
+
+async def _off_loop_if_large(size: int, func: Callable[..., Any], *args: Any) -> Any:
+    """func(*args), in a worker thread when it reads a body of more than INLINE_BODY bytes
+    (the event loop keeps serving other clients meanwhile), else right here (cheaper)."""
+    if size > INLINE_BODY:
+        return await run_in_threadpool(func, *args)
+    return func(*args)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -220,6 +240,10 @@ class MockApp:
             response = _render(reply, request.headers.get("accept"))
         except ApiError as exc:
             response = _error(exc)
+        except ClientDisconnect:
+            # Gone before its body arrived: nothing to answer, and no failure of the mock.
+            _log.debug("client disconnected during %s %s", request.method, request.url.path)
+            response = _error(ApiError.bad_request("the client disconnected", "ClientDisconnected"))
         except Exception:
             _log.exception("mock handler failed")
             response = _error(ApiError(500, "InternalError", "the mock failed; see its log"))
@@ -313,6 +337,14 @@ def _too_large(limit: int) -> ApiError:
 
 def _no_constants(name: str) -> None:
     raise ValueError(f"{name} is not JSON")
+
+
+def _finite(text: str) -> float:
+    # 1e999 is valid JSON text but no double: as inf it would be written back as `Infinity`.
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text} is beyond the range of a double")
+    return number
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:

@@ -29,12 +29,15 @@ CHALLENGE = 'Basic realm="webapi-contract mock", Bearer, SoTicket'
 
 @dataclass(frozen=True)
 class MockCredentials:
-    """The one user, ticket and token the mock accepts."""
+    """The one user, ticket and token the mock accepts; and one logged-in session (a session
+    cookie and its XSRF token) that authenticates without Authorization, when given."""
 
     username: str
     password: str = field(repr=False)
     ticket: str = field(repr=False)
     token: str = field(repr=False)
+    xsrf_session: str = field(default="", repr=False)
+    xsrf_token: str = field(default="", repr=False)
 
     @classmethod
     def generate(cls, username: str = "mock") -> MockCredentials:
@@ -44,7 +47,17 @@ class MockCredentials:
             password=_secret(12),
             ticket=f"7T:{_secret(24)}",
             token=_secret(32),
+            xsrf_session=_secret(16),
+            xsrf_token=_secret(16),
         )
+
+    @property
+    def xsrf_cookie(self) -> str:
+        """The Cookie header of the session that goes with xsrf_token ("" when there is none):
+        the session cookie and the XSRF-TOKEN cookie the token was read from."""
+        if not (self.xsrf_session and self.xsrf_token):
+            return ""
+        return f"{SESSION_COOKIE}={self.xsrf_session}; {XSRF_COOKIE}={self.xsrf_token}"
 
 
 def _secret(nbytes: int) -> str:
@@ -94,10 +107,15 @@ class Authenticator:
         return False
 
     def session_ok(self, cookies: Mapping[str, str], xsrf_header: str | None) -> bool:
-        """Whether a signed session cookie comes with its own XSRF value in cookie and header."""
+        """Whether a session cookie comes with its own XSRF value in cookie and header: a session
+        this mock signed, or the one of its credentials."""
         session = cookies.get(SESSION_COOKIE)
-        if not session or not xsrf_header:
+        if not session or not xsrf_header or faults.active("xsrf-ignored"):
             return False
+        creds = self.credentials
+        if creds.xsrf_session and creds.xsrf_token and _same(session, creds.xsrf_session):
+            token = creds.xsrf_token
+            return _same(xsrf_header, token) and _same(cookies.get(XSRF_COOKIE, ""), token)
         session_id, _, signature = session.partition(".")
         if not _same(signature, self._sign("session", session_id)):
             return False

@@ -1,12 +1,16 @@
-"""`webapi-contract serve`: run the reference mock in the foreground until Ctrl-C."""
+"""`webapi-contract serve`: run the reference mock in the foreground until Ctrl-C or SIGTERM."""
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 from webapi_contract.mock import faults
 from webapi_contract.mock.auth import MockCredentials
@@ -25,17 +29,24 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser(
         "serve",
         help="run the reference mock of the SuperOffice Contact API",
-        description="Run the stateful reference mock. Credentials come from the options, else "
-        f"{ENV_USER}/{ENV_PASSWORD}/{ENV_TICKET}/{ENV_TOKEN}, else they are generated and printed.",
+        description="Run the stateful reference mock. Give credentials in the environment: "
+        f"{ENV_USER}, {ENV_PASSWORD}, {ENV_TICKET}, {ENV_TOKEN} (the options --user, --ticket and "
+        "--token work too, and win over their variable, but anyone can read them in the process "
+        "list). What neither gives is generated and printed. SIGTERM stops it as Ctrl-C does.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=0, help="port (0 = a free one, printed)")
     parser.add_argument("--db", type=Path, default=None, help="SQLite file (default: temporary)")
     parser.add_argument("--prefix", default="/api/v1", help="path of the API root")
     parser.add_argument("--seed", action="store_true", help="add sample contacts to an empty db")
-    parser.add_argument("--user", metavar="NAME:PASSWORD", help="the Basic auth user")
-    parser.add_argument("--ticket", help="the accepted SoTicket")
-    parser.add_argument("--token", help="the accepted Bearer token")
+    parser.add_argument(
+        "--user",
+        metavar="NAME:PASSWORD",
+        help=f"the Basic auth user; visible in the process list: prefer {ENV_USER} and "
+        f"{ENV_PASSWORD}",
+    )
+    parser.add_argument("--ticket", help=f"the accepted SoTicket (prefer {ENV_TICKET})")
+    parser.add_argument("--token", help=f"the accepted Bearer token (prefer {ENV_TOKEN})")
     parser.add_argument(
         "--fault",
         metavar="NAME",
@@ -50,7 +61,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def resolve_credentials(
     args: argparse.Namespace, environ: dict[str, str] | None = None
 ) -> tuple[MockCredentials, list[str]]:
-    """Credentials from options > environment > generated; and the names of generated ones."""
+    """Credentials from options > environment > generated; and the names of generated ones.
+    The XSRF session (a cookie and its token) is always generated."""
     env = os.environ if environ is None else environ
     generated = MockCredentials.generate()
     user, password = env.get(ENV_USER), env.get(ENV_PASSWORD)
@@ -69,6 +81,7 @@ def resolve_credentials(
         else:
             values[name] = getattr(generated, name)
             made.append(name)
+    values["xsrf_session"], values["xsrf_token"] = generated.xsrf_session, generated.xsrf_token
     return MockCredentials(**values), made
 
 
@@ -110,14 +123,43 @@ def serve(args: argparse.Namespace) -> int:
     if made:
         shown = ", ".join(f"{name}={getattr(credentials, name)}" for name in made)
         print(f"generated credentials: {shown}", flush=True)
+    print(
+        f"without Authorization: X-XSRF-TOKEN: {credentials.xsrf_token} with Cookie: "
+        f"{credentials.xsrf_cookie}",
+        flush=True,
+    )
+    before = _handle_signals({signal.SIGTERM: _raise_interrupt})  # SIGTERM stops as Ctrl-C does
     try:
         server.wait()
     except KeyboardInterrupt:
         pass
     finally:
+        # A second Ctrl-C or SIGTERM must not cut the shutdown short: the database is closed
+        # (its WAL checkpointed) before "stopped" is printed. kill -9 still ends it at once.
+        ignored = _handle_signals(dict.fromkeys((signal.SIGINT, signal.SIGTERM), signal.SIG_IGN))
         server.stop()
+        _handle_signals({**ignored, **before})
     print("webapi-contract mock stopped", file=sys.stderr)
     return 0
+
+
+_Handler = Callable[[int, FrameType | None], Any] | int | signal.Handlers | None
+
+
+def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def _handle_signals(handlers: dict[signal.Signals, _Handler]) -> dict[signal.Signals, _Handler]:
+    """Set signal handlers; the handlers they replace. Only the main thread can set them: in
+    another one (serve called from a thread) this does nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    before: dict[signal.Signals, _Handler] = {}
+    for number, handler in handlers.items():
+        if handler is not None:
+            before[number] = signal.signal(number, handler)
+    return before
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -93,6 +93,22 @@ _ALL = (
         "See RFC6902 and RFC 7396",
     ),
     Fault(
+        "merge-object-replaces-array",
+        "merge patch",
+        "an object given in a merge patch where the contact has an array replaces the array's "
+        "items with that one object instead of appending it",
+        _FACTS,
+        "an object given where an array is expected is appended",
+    ),
+    Fault(
+        "merge-array-appends",
+        "merge patch",
+        "an array given in a merge patch is appended to the contact's array instead of replacing "
+        "it",
+        _FACTS,
+        "an array replaces the whole array",
+    ),
+    Fault(
         "patch-not-atomic",
         "atomicity",
         "operations before a failing one stay applied: a patch is no longer all or nothing",
@@ -165,6 +181,13 @@ _ALL = (
         "creates a new ContactEntity if the id parameter is empty",
     ),
     Fault(
+        "save-without-id-refused",
+        "SaveContactEntity",
+        "SaveContactEntity refuses a body without a ContactId key (400) instead of creating",
+        _SAVE,
+        "creates a new ContactEntity if the id parameter is empty",
+    ),
+    Fault(
         "patch-not-persisted",
         "persistence",
         "PATCH answers the changed contact but does not store the change",
@@ -191,6 +214,13 @@ _ALL = (
         "GET without any credentials answers 200 instead of 401",
         _FACTS,
         "A request with neither Authorization nor X-XSRF-TOKEN gets 401",
+    ),
+    Fault(
+        "xsrf-ignored",
+        "auth",
+        "X-XSRF-TOKEN with its session cookie is refused with 401: only Authorization works",
+        _PATCH,
+        "If not using Authorization header, you must provide XSRF value from cookie",
     ),
     Fault(
         "xml-accept-ignored",
@@ -235,6 +265,13 @@ _ALL = (
         "Content-type of the request body:",
     ),
     Fault(
+        "save-text-json-415",
+        "content types",
+        "SaveContactEntity refuses a JSON body labelled Content-Type: text/json with 415",
+        _SAVE,
+        "Content-type of the request body:",
+    ),
+    Fault(
         "contactid-as-string",
         "schema drift",
         'GET and PATCH responses carry ContactId as a string ("42")',
@@ -249,6 +286,27 @@ _ALL = (
         "NoMailing | bool | Spam filter.",
     ),
     Fault(
+        "interests-omitted",
+        "schema drift",
+        "GET and PATCH answers leave Interests out (a serializer that skips empty collections)",
+        _PATCH,
+        "Default = show all fields",
+    ),
+    Fault(
+        "patch-answer-without-links",
+        "schema drift",
+        "PATCH answers the agent's ContactEntity: no _Links, unlike ContactEntityWithLinks",
+        _PATCH,
+        "Response body: ContactEntityWithLinks",
+    ),
+    Fault(
+        "save-answer-omits-nulls",
+        "schema drift",
+        "SaveContactEntity answers leave out every property whose value is null",
+        _SAVE,
+        "Response body: ContactEntity",
+    ),
+    Fault(
         "dates-local-time",
         "date formats",
         "CreatedDate and UpdatedDate carry the server's local wall time (UTC+02:00) marked as UTC",
@@ -261,6 +319,14 @@ _ALL = (
         "SO-TimeZone moves CreatedDate and UpdatedDate to the zone's wall time, still marked UTC",
         _FACTS,
         "CreatedDate and UpdatedDate are always UTC",
+    ),
+    Fault(
+        "zoned-dates-labelled-utc",
+        "header handling",
+        "SO-TimeZone with includeTZOffset moves DbiLastModified and the other date-times to the "
+        "zone's wall time but labels them +00:00 (wrong instants)",
+        _FACTS,
+        "includeTZOffset adds offsets to dates",
     ),
     Fault(
         "if-modified-since-ignored",

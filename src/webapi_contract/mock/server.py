@@ -18,6 +18,7 @@ from webapi_contract.mock.auth import Authenticator, MockCredentials
 from webapi_contract.mock.storage import Store
 from webapi_contract.mock.superoffice import ContactService, api_root_routes, contact_routes
 from webapi_contract.mock.superoffice_seed import seed_contacts
+from webapi_contract.mock.transport import MAX_HEAD, GuardedH11Protocol
 
 __all__ = ["KNOWN_FAULTS", "MockServer"]
 
@@ -92,6 +93,8 @@ class MockServer:
                 proxy_headers=False,
                 server_header=False,
                 timeout_keep_alive=30,
+                http=GuardedH11Protocol,  # a limit and a deadline for request heads
+                h11_max_incomplete_event_size=MAX_HEAD,
             )
             self._server = uvicorn.Server(config)
             self._thread = threading.Thread(

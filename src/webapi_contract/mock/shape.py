@@ -28,6 +28,7 @@ class Shape:
     props: dict[str, Shape] = field(default_factory=dict)
     values: Shape | None = None
     items: Shape | None = None
+    string_format: str | None = None  # a scalar's JSON Schema format, e.g. date-time
     _lower: dict[str, str] = field(default_factory=dict, repr=False)
 
     def key(self, name: str) -> str | None:
@@ -93,7 +94,7 @@ class _Builder:
         if "object" in types or "properties" in node:
             return self._object(node, base, uri)
         scalar = types[0] if types else "string"
-        return Shape(name=_SCALAR_NAMES.get(scalar, scalar))
+        return Shape(name=_SCALAR_NAMES.get(scalar, scalar), string_format=node.get("format"))
 
     def _object(self, node: dict[str, Any], base: str, uri: str | None) -> Shape:
         title = node.get("title") or (uri.rsplit("/", 1)[-1].removesuffix(_SUFFIX) if uri else "")

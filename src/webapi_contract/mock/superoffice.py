@@ -17,6 +17,10 @@ Choices where the docs are silent:
   Any charset parameter is accepted. Responses are XML for `Accept: application/xml`
   or `text/xml` (see xmlout), JSON otherwise (no 406); errors are always JSON.
 - A JSON Patch `remove` of a top-level property leaves it present as its default (null, [] or {}).
+- `SO-TimeZone` (see timezone): the documented zone codes at their standard offset, no daylight
+  saving time; every date-time but CreatedDate and UpdatedDate is answered as the zone's wall
+  time, with its offset under `includeTZOffset`, without one otherwise; an unknown code changes
+  nothing.
 - The API root (the prefix's parent, `GET /api`) and the version root (the prefix, `GET /api/v1`)
   answer without credentials: they tell versions, not data, and `serve` is health-checked on
   them. `/api` answers JSON when Accept ranks application/json or text/json above HTML, else an
@@ -30,14 +34,16 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from email.utils import formatdate
-from typing import Any
+from typing import Any, TypeVar
+
+from starlette.concurrency import run_in_threadpool
 
 from webapi_contract import __version__
 from webapi_contract.mock import faults
-from webapi_contract.mock.app import Call, Reply, Route
+from webapi_contract.mock.app import INLINE_BODY, Call, Reply, Route
 from webapi_contract.mock.clock import MICROS, http_date_seconds, iso_utc, next_instant
 from webapi_contract.mock.contract import EntityContract
 from webapi_contract.mock.errors import ApiError
@@ -52,7 +58,8 @@ from webapi_contract.mock.negotiation import (
 )
 from webapi_contract.mock.patching import apply_patch, merge_patch_ops, parse_json_patch
 from webapi_contract.mock.select import Selection, apply_select, parse_select
-from webapi_contract.mock.storage import Row, Store
+from webapi_contract.mock.storage import Row, Store, WouldBlock
+from webapi_contract.mock.timezone import ZONE_HOURS, in_zone, parse_zone
 
 __all__ = ["ContactService", "api_root_routes", "contact_routes"]
 
@@ -64,11 +71,10 @@ _SELECT_KEEP = frozenset({ID.lower(), LINKS.lower()})
 _INT32_MAX = 2**31 - 1
 # What SaveContactEntity's docs list as request Content-Types.
 SAVE_TYPES = REQUEST_JSON_TYPES | {FORM, *XML_TYPES}
-# Used by faults only: the zone of a server that stamps local time, one that reads HTTP dates as
-# its own local time, and the wall-clock offsets of a few SO-TimeZone codes.
+# Used by faults only: the zone of a server that stamps local time, and of one that reads HTTP
+# dates as its own local time.
 _LOCAL_STAMP_OFFSET = 2 * 3600 * MICROS
 _LOCAL_READ_OFFSET = 5 * 3600
-_ZONE_HOURS = {"UTC": 0, "NO": 1, "DK": 1, "SE": 1, "FR": 1, "US-NY": -5, "US-CA": -8}
 
 
 def not_found(raw: object) -> ApiError:
@@ -84,23 +90,30 @@ def parse_id(raw: str) -> int:
 
 
 class ContactService:
-    """Contacts kept in a Store, shaped and validated by the derived ContactEntity schema."""
+    """Contacts kept in a Store, shaped and validated by the derived ContactEntity schema.
+
+    save, patch and delete are one write transaction of the Store each; they take turns. With
+    `wait=False` they raise WouldBlock rather than wait for their turn or patch a big entity
+    (see _write: the event loop calls them so, worker threads otherwise).
+    """
 
     def __init__(self, store: Store, contract: EntityContract | None = None) -> None:
         self.store = store
         self.contract = contract or EntityContract(ENTITY, with_links=WITH_LINKS)
 
-    def save(self, body: Any) -> dict[str, Any]:
+    def save(self, body: Any, wait: bool = True) -> dict[str, Any]:
         """Create (ContactId 0 or absent) or replace a contact; the stored entity."""
         if not isinstance(body, dict):
             raise ApiError.bad_request("the ContactEntity must be a JSON object")
         body = {k: v for k, v in body.items() if k.lower() != LINKS.lower()}
         body = self.contract.canonical(body)
         wanted = body.get(ID)
+        if ID not in body and faults.active("save-without-id-refused"):
+            raise ApiError.bad_request(f"{ID} is required", "ValidationError")
         if wanted is not None and (type(wanted) is not int or not 0 <= wanted <= _INT32_MAX):
             raise ApiError.bad_request(f"{ID} must be an int32 of 0 or more", "ValidationError")
         entity = {**self.contract.defaults(), **body}
-        with self.store.transaction() as tx:
+        with self.store.transaction(wait) as tx:
             if wanted and not faults.active("save-update-creates-new"):
                 row = tx.get(wanted)
                 if row is None:
@@ -114,7 +127,9 @@ class ContactService:
             tx.put(Row(entity_id, json.dumps(entity), created, updated))
         return entity
 
-    def patch(self, entity_id: int, body: Any, kind: str, unmodified: int | None) -> Row:
+    def patch(
+        self, entity_id: int, body: Any, kind: str, unmodified: int | None, wait: bool = True
+    ) -> Row:
         """Apply a JSON Patch (array) or merge patch (object) all or nothing; the new row."""
         if kind == JSON_PATCH and not isinstance(body, list):
             raise ApiError.bad_request(f"{JSON_PATCH} needs an array of operations")
@@ -123,8 +138,10 @@ class ContactService:
         ops = parse_json_patch(body) if isinstance(body, list) else None
         shape = self.contract.shape
         failure: ApiError | None = None
-        with self.store.transaction() as tx:
+        with self.store.transaction(wait) as tx:
             row = self._current(tx.get(entity_id), entity_id, unmodified)
+            if not wait and len(row.body) > INLINE_BODY:
+                raise WouldBlock(f"contact {entity_id} is big")
             entity = json.loads(row.body)
             if ops is None:
                 ops = merge_patch_ops(entity, body, shape)
@@ -153,9 +170,9 @@ class ContactService:
             raise failure
         return new
 
-    def delete(self, entity_id: int, unmodified: int | None) -> None:
+    def delete(self, entity_id: int, unmodified: int | None, wait: bool = True) -> None:
         """Delete a contact (404 when missing, 412 when changed since `unmodified`)."""
-        with self.store.transaction() as tx:
+        with self.store.transaction(wait) as tx:
             self._current(tx.get(entity_id), entity_id, unmodified)
             tx.delete(entity_id)
 
@@ -182,6 +199,23 @@ class ContactService:
         entity[UPDATED] = iso_utc(updated)
 
 
+_T = TypeVar("_T")
+
+
+async def _write(quick: bool, func: Callable[..., _T], *args: Any) -> _T:
+    """func(*args): right here, not waiting, when the request is quick (a small body) and the
+    store is free, since most writes take about a millisecond and a hop to a worker thread would
+    make that half as much again; else (and when func finds it would have to wait, or to patch a
+    big entity) in a worker thread, so no write holds up the event loop, and its other clients,
+    for long."""
+    if quick:
+        try:
+            return func(*args, wait=False)
+        except WouldBlock:
+            pass
+    return await run_in_threadpool(func, *args)
+
+
 def contact_routes(service: ContactService, prefix: str) -> list[Route]:
     """The routes of the Contact API over service."""
     base = "/" + prefix.strip("/") if prefix.strip("/") else ""
@@ -191,19 +225,24 @@ def contact_routes(service: ContactService, prefix: str) -> list[Route]:
         archive = f"{call.origin}{base}/Contact"
         links = {"Self": f"{archive}/{row.id}", "Archive": archive}
         headers = {"Last-Modified": formatdate(row.updated // MICROS, usegmt=True)}
-        if selection is None and faults.current() is None:
+        zone = parse_zone(call.header("so-timezone"))
+        if selection is None and zone is None and faults.current() is None:
             text = f'{row.body[:-1]}, "{LINKS}": {json.dumps(links)}}}'
             return Reply(json_text=text, shape=links_shape, root=ENTITY, headers=headers)
         entity = {**json.loads(row.body), LINKS: links}
+        if faults.active("interests-omitted"):
+            entity.pop("Interests", None)
+        if zone is not None:
+            entity = in_zone(entity, links_shape, zone)
         if selection is not None:
             entity = apply_select(entity, selection, _SELECT_KEEP)
         if faults.active("contactid-as-string"):
             entity[ID] = str(entity[ID])
         if faults.active("booleans-as-numbers"):
             entity.update({key: int(bool(entity.get(key))) for key in ("NoMailing", "Xstop")})
-        zone = call.header("so-timezone")
-        if zone and faults.active("timezone-header-shifts-dates"):
-            hours = _ZONE_HOURS.get(zone.split(",")[0].strip().upper(), 1)
+        zone_code = call.header("so-timezone")
+        if zone_code and faults.active("timezone-header-shifts-dates"):
+            hours = ZONE_HOURS.get(zone_code.split(",")[0].strip().upper(), 1)
             for key in (CREATED, UPDATED):
                 entity[key] = _wall_time(entity[key], hours) if entity.get(key) else entity[key]
         return Reply(entity=entity, shape=links_shape, root=ENTITY, headers=headers)
@@ -212,10 +251,17 @@ def contact_routes(service: ContactService, prefix: str) -> list[Route]:
         accepted = SAVE_TYPES
         if faults.active("save-xml-form-415"):
             accepted = REQUEST_JSON_TYPES
+        if faults.active("save-text-json-415"):
+            accepted = accepted - {"text/json"}
         body = await call.entity(accepted, service.contract.shape, ENTITY)
-        entity = service.save(body)
+        entity = await _write(call.body_size <= INLINE_BODY, service.save, body)
         if faults.active("save-create-echoes-zero-id") and not body.get(ID):
             entity = {**entity, ID: 0}
+        if faults.active("save-answer-omits-nulls"):
+            entity = {key: value for key, value in entity.items() if value is not None}
+        zone = parse_zone(call.header("so-timezone"))
+        if zone is not None:
+            entity = in_zone(entity, service.contract.shape, zone)
         return Reply(entity=entity, shape=service.contract.shape, root=ENTITY)
 
     async def get(call: Call) -> Reply:
@@ -239,14 +285,19 @@ def contact_routes(service: ContactService, prefix: str) -> list[Route]:
             accepted = REQUEST_JSON_TYPES - {MERGE_PATCH}
         body = await call.json(accepted)
         kind = media_type(call.header("content-type"))
-        row = service.patch(entity_id, body, kind, _unmodified_since(call))
+        unmodified, quick = _unmodified_since(call), call.body_size <= INLINE_BODY
+        row = await _write(quick, service.patch, entity_id, body, kind, unmodified)
         selection = parse_select(call.query("$select"))
         if faults.active("select-ignored-on-patch"):
             selection = None
-        return with_links(call, row, selection)
+        reply = with_links(call, row, selection)
+        if faults.active("patch-answer-without-links") and isinstance(reply.entity, dict):
+            reply.entity.pop(LINKS, None)
+        return reply
 
     async def delete(call: Call) -> Reply:
-        service.delete(parse_id(call.params["id"]), _unmodified_since(call))
+        entity_id, unmodified = parse_id(call.params["id"]), _unmodified_since(call)
+        await _write(True, service.delete, entity_id, unmodified)
         return Reply(status=204)
 
     return [

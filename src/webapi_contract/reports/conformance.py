@@ -20,18 +20,28 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "FINDINGS_PROPERTY",
     "FORMAT",
+    "LEVEL_PROPERTY",
+    "MUST",
     "NOT_RUN",
     "OUTCOMES",
+    "SHOULD",
     "CaseOutcome",
     "Collector",
     "could_not_run",
+    "group_findings",
     "now_iso",
     "read_json",
     "write_json",
 ]
 
 FORMAT = "webapi-contract/conformance/1"
+MUST, SHOULD = "must", "should"
+# The level a failed test carries (clause tests: their clause's; generated tests: their worst
+# finding's); a test that says nothing is a must.
+LEVEL_PROPERTY = "webapi_level"
+FINDINGS_PROPERTY = "webapi_findings"
 MESSAGE_LIMIT = 4000
 # The outcome (of a test) and verdict (of a clause) of what --readonly did not run: it would have
 # changed data, or it reads a contact and none was named. Never counted as passed.
@@ -44,6 +54,7 @@ OUTCOMES = {"passed": "passed", "failed": "failed", "skipped": "skipped", NOT_RU
 # user_properties the plugin records for a clause test (also visible in junit.xml).
 CLAUSE_PROPERTIES = {
     "clause": "title",
+    "clause_level": "level",
     "clause_area": "area",
     "clause_doc": "doc",
     "clause_quote": "quote",
@@ -78,6 +89,12 @@ class CaseOutcome:
     def clause_id(self) -> str:
         """The test function the case belongs to (parameters dropped): the clause's id."""
         return self.nodeid.split("[", 1)[0]
+
+    @property
+    def level(self) -> str:
+        """must or should: what a failure of this test means."""
+        said = self.properties.get("clause_level") or self.properties.get(LEVEL_PROPERTY)
+        return SHOULD if said == SHOULD else MUST
 
     @property
     def clause(self) -> dict[str, Any] | None:
@@ -131,8 +148,9 @@ class Collector:
         duration: float,
         exit_status: int,
         readonly: bool = False,
+        strict: bool = False,
     ) -> dict[str, Any]:
-        """The data of conformance.json."""
+        """The data of conformance.json. A failed `should` fails the run only when strict."""
         cases = [c for c in self.cases.values() if c.outcome]
         clauses = _clauses([c for c in cases if c.clause is not None])
         generated = _generated([c for c in cases if c.clause is None and c.generated])
@@ -146,13 +164,15 @@ class Collector:
             areas.setdefault(entry["area"], Counter())[OUTCOMES[entry["verdict"]]] += 1
         verdicts = Counter(OUTCOMES[entry["verdict"]] for entry in clauses)
         tests = Counter(OUTCOMES[c.outcome] for c in cases)
+        levels = {
+            level: Counter(OUTCOMES[e["verdict"]] for e in clauses if e["level"] == level)
+            for level in (MUST, SHOULD)
+        }
+        failing = [c for c in cases if c.outcome == "failed" and (strict or c.level == MUST)]
         return {
             "format": FORMAT,
-            "status": (
-                "failed"
-                if verdicts["failed"] or tests["failed"]
-                else ("passed" if tests["passed"] else "nothing run")
-            ),
+            "status": ("failed" if failing else ("passed" if tests["passed"] else "nothing run")),
+            "strict": strict,
             "started": started,
             "finished": now_iso(),
             "duration_s": round(duration, 2),
@@ -167,6 +187,17 @@ class Collector:
                 **{f"tests_{key}": tests[key] for key in OUTCOMES.values()},
                 "generated_tests": generated["tests"],
                 "generated_cases": generated["cases"],
+                "generated_findings": len(generated["findings"]),
+                "levels": {
+                    level: {
+                        "clauses": sum(counts.values()),
+                        **{key: counts[key] for key in OUTCOMES.values()},
+                    }
+                    for level, counts in levels.items()
+                },
+                "should_failures_tolerated": 0
+                if strict
+                else sum(1 for c in cases if c.outcome == "failed" and c.level == SHOULD),
             },
             "areas": {
                 area: {key: counts[key] for key in OUTCOMES.values()}
@@ -239,6 +270,7 @@ def _clauses(cases: list[CaseOutcome]) -> list[dict[str, Any]]:
                     "quote": meta.get("quote"),
                     "url": meta.get("url"),
                 },
+                "level": SHOULD if meta.get("level") == SHOULD else MUST,
                 "verdict": _verdict(counts.elements()),
                 "cases": {key: counts[outcome] for outcome, key in OUTCOMES.items()},
                 "results": [_case(c) for c in sorted(members, key=lambda c: c.nodeid)],
@@ -256,6 +288,8 @@ def _generated(cases: list[CaseOutcome]) -> dict[str, Any]:
         entry = _case(case)
         entry["cases"] = sum(counts.values())
         entry["statuses"] = dict(sorted(counts.items()))
+        entry["level"] = case.level
+        entry["findings"] = len(_findings_of(case))
         items.append(entry)
     outcomes = Counter(OUTCOMES[c.outcome] for c in cases)
     return {
@@ -263,8 +297,54 @@ def _generated(cases: list[CaseOutcome]) -> dict[str, Any]:
         **{key: outcomes[key] for key in OUTCOMES.values()},
         "cases": sum(statuses.values()),
         "statuses": dict(sorted(statuses.items())),
+        "findings": group_findings(cases),
         "items": items,
     }
+
+
+def _findings_of(case: CaseOutcome) -> list[Mapping[str, Any]]:
+    """The findings a generated test recorded (a JSON list; nothing readable: none)."""
+    value = case.properties.get(FINDINGS_PROPERTY)
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return []
+    if not isinstance(value, list):
+        return []
+    return [f for f in value if isinstance(f, Mapping)]
+
+
+def group_findings(cases: Iterable[CaseOutcome]) -> list[dict[str, Any]]:
+    """Generated findings across shards and operations, one per (check, status, schema
+    location): one deviation reads as one finding with its count, operations and a curl line."""
+    groups: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for case in sorted(cases, key=lambda c: c.nodeid):
+        for finding in _findings_of(case):
+            check = str(finding.get("check") or "unnamed check")
+            status = "" if finding.get("status") is None else str(finding.get("status"))
+            location = str(finding.get("location") or "")
+            group = groups.get((check, status, location))
+            if group is None:
+                group = groups[(check, status, location)] = {
+                    "check": check,
+                    "level": SHOULD if finding.get("level") == SHOULD else MUST,
+                    "status": status or None,
+                    "location": location,
+                    "count": 0,
+                    "operations": [],
+                    "tests": [],
+                    "message": _shorten(str(finding.get("message") or ""), 500),
+                    "curl": finding.get("curl"),
+                }
+            group["count"] += 1
+            operation = finding.get("operation")
+            if operation and operation not in group["operations"]:
+                group["operations"].append(operation)
+            if case.nodeid not in group["tests"]:
+                group["tests"].append(case.nodeid)
+    order = {MUST: 0, SHOULD: 1}
+    return sorted(groups.values(), key=lambda g: (order[g["level"]], -g["count"], g["check"]))
 
 
 def _statuses(value: Any) -> Counter[str]:
@@ -296,6 +376,7 @@ def could_not_run(*, target: Mapping[str, Any], started: str, problem: str) -> d
         "duration_s": 0.0,
         "target": dict(target),
         "readonly": False,
+        "strict": False,
         "exit_status": 4,
         "totals": {
             "clauses": 0,
@@ -305,6 +386,12 @@ def could_not_run(*, target: Mapping[str, Any], started: str, problem: str) -> d
             **{f"tests_{key}": 0 for key in OUTCOMES.values()},
             "generated_tests": 0,
             "generated_cases": 0,
+            "generated_findings": 0,
+            "levels": {
+                level: {"clauses": 0, **dict.fromkeys(OUTCOMES.values(), 0)}
+                for level in (MUST, SHOULD)
+            },
+            "should_failures_tolerated": 0,
         },
         "areas": {},
         "clauses": [],
@@ -313,6 +400,7 @@ def could_not_run(*, target: Mapping[str, Any], started: str, problem: str) -> d
             **dict.fromkeys(OUTCOMES.values(), 0),
             "cases": 0,
             "statuses": {},
+            "findings": [],
             "items": [],
         },
         "other_tests": [],

@@ -2,23 +2,48 @@
 
 A nightly job keeps the report folder between runs (or restores history.jsonl from the previous
 run's artefacts); conformance.html then charts the trend and says since when a clause fails.
+
+The file comes from elsewhere (restored artefacts, hand edits, a disk that filled up), so reading
+it trusts nothing: a line that is not UTF-8, not JSON, nested too deep, too long, or not a run as
+`entry_from` writes it is skipped, with one warning on stderr naming the file and how many lines
+were skipped; the run's own verdict and exit code never depend on it.
 """
 
 from __future__ import annotations
 
+import collections
 import json
 import os
+import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from webapi_contract.reports.conformance import NOT_RUN
 
-__all__ = ["HISTORY_FILE", "KEEP", "append", "entry_from", "failing_since", "load"]
+__all__ = ["HISTORY_FILE", "KEEP", "append", "entry_from", "failing_since", "load", "read"]
 
 HISTORY_FILE = "history.jsonl"
 KEEP = 100
+# A run's line is a few kB (a verdict per clause); a longer line is not one of ours.
+MAX_LINE_BYTES = 1024 * 1024
+# The fields of a run's line and the types each may have (None: absent or null).
+_TEXT = (str, type(None))
+_NUMBER = (int, float, type(None))
+_FIELDS: dict[str, tuple[type, ...]] = {
+    "time": _TEXT,
+    "target": _TEXT,
+    "status": _TEXT,
+    "exit_status": (int, type(None)),
+    "duration_s": _NUMBER,
+    "passed": (int,),
+    "failed": (int,),
+    "skipped": (int,),
+    "not_run": (int,),
+    "generated_cases": (int,),
+    "clauses": (dict,),
+}
 
 
 def entry_from(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -40,32 +65,103 @@ def entry_from(data: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def load(path: Path) -> list[dict[str, Any]]:
-    """The runs recorded in path, oldest first (unreadable lines are skipped)."""
-    if not path.is_file():
-        return []
-    runs = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            entry = json.loads(line)
-        except ValueError:
+def _lines(handle: IO[bytes]) -> Iterator[bytes | None]:
+    """The lines of a file, each at most MAX_LINE_BYTES long (None for a longer one, which is
+    read past, never held whole)."""
+    while True:
+        line = handle.readline(MAX_LINE_BYTES + 1)
+        if not line:
+            return
+        if len(line) > MAX_LINE_BYTES:
+            while line and not line.endswith(b"\n"):
+                line = handle.readline(MAX_LINE_BYTES)
+            yield None
             continue
-        if isinstance(entry, dict):
-            runs.append(entry)
+        yield line
+
+
+def _run_of(line: bytes | None) -> dict[str, Any] | None:
+    """The run a line records, its known fields only; None when it records none."""
+    if line is None:
+        return None
+    try:
+        entry = json.loads(line.decode("utf-8"))
+    except (ValueError, RecursionError):  # not UTF-8, not JSON, nested too deep
+        return None
+    if not isinstance(entry, dict):
+        return None
+    run: dict[str, Any] = {}
+    for name, kinds in _FIELDS.items():
+        if name not in entry:
+            continue
+        value = entry[name]
+        if isinstance(value, bool) or not isinstance(value, kinds):
+            return None
+        run[name] = value
+    clauses = run.get("clauses", {})
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in clauses.items()):
+        return None
+    return run
+
+
+def read(path: Path, keep: int = KEEP) -> tuple[list[dict[str, Any]], int]:
+    """The last `keep` runs recorded in path, oldest first, and how many lines were skipped
+    (unreadable or malformed; an unreadable file is one skipped line)."""
+    runs: collections.deque[dict[str, Any]] = collections.deque(maxlen=keep)
+    skipped = 0
+    try:
+        with path.open("rb") as handle:
+            for line in _lines(handle):
+                if line is not None and not line.strip():
+                    continue
+                run = _run_of(line)
+                if run is None:
+                    skipped += 1
+                else:
+                    runs.append(run)
+    except FileNotFoundError:
+        return [], 0
+    except OSError:
+        return [], skipped + 1
+    return list(runs), skipped
+
+
+def _warn(message: str) -> None:
+    print(f"webapi-contract: warning: {message}", file=sys.stderr)
+
+
+def load(path: Path, keep: int = KEEP) -> list[dict[str, Any]]:
+    """The last `keep` runs recorded in path, oldest first; unreadable or malformed lines are
+    skipped, with one warning naming the file and how many."""
+    runs, skipped = read(path, keep)
+    if skipped:
+        _warn(f"{path}: skipped {skipped} unreadable or malformed line(s) of the run history")
     return runs
 
 
 def append(path: Path, entry: Mapping[str, Any], keep: int = KEEP) -> list[dict[str, Any]]:
-    """Add entry to the history in path, keeping the last `keep` runs; the runs kept."""
-    runs = [*load(path), dict(entry)][-keep:]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """Add entry to the history in path, keeping the last `keep` runs; the runs kept.
+
+    Skipped lines of the file are not written back. When the file cannot be written, a warning
+    says so and the runs are still returned (the run's reports do not depend on it)."""
+    runs = [*load(path, keep), dict(entry)][-keep:]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+        )
+    except OSError as exc:
+        _warn(f"{path}: the run history was not updated ({exc.strerror or exc})")
+        return runs
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             for run in runs:
                 out.write(json.dumps(run, ensure_ascii=False, separators=(",", ":")) + "\n")
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        _warn(f"{path}: the run history was not updated ({exc.strerror or exc})")
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -46,6 +46,8 @@ td.hit{font-weight:700}
 padding:0 6px;font-size:12px;font-weight:600;text-transform:uppercase}
 .verdict.passed{background:#2e7d32}.verdict.failed{background:#c62828}
 .verdict.skipped{background:#9e9e9e}.verdict.not-run{background:#78909c;text-transform:none}
+.level{font-size:11px;padding:1px 5px;border-radius:3px;border:1px solid #90a4ae;color:#37474f}
+.level-must{border-color:#c62828;color:#c62828}
 .note{color:#546e7a;font-size:12px}
 tr.verdict-failed>td{background:#fff5f5}
 tr.failure>td{background:#fff5f5;border-bottom:2px solid #c62828}
@@ -213,7 +215,9 @@ def _matrix(data: Mapping[str, Any], runs: Sequence[Mapping[str, Any]]) -> str:
         rows.append(
             f'<tr class="clause verdict-{_slug(verdict)}" data-clause-id="{_e(clause["id"])}" '
             f'data-verdict="{_e(verdict)}"><td>{_e(clause.get("area"))}</td>'
-            f"<td>{_e(clause.get('title'))}{since_note}</td><td>{_doc_cell(clause.get('doc', {}))}"
+            f'<td><span class="level level-{_slug(clause.get("level", "must"))}">'
+            f"{_e(clause.get('level', 'must'))}</span> {_e(clause.get('title'))}{since_note}</td>"
+            f"<td>{_doc_cell(clause.get('doc', {}))}"
             f'</td>{counts}<td><span class="verdict {_slug(verdict)}">{_e(verdict)}</span></td>'
             f"<td>{_trend_cells(runs, clause['id'])}</td></tr>"
         )
@@ -266,6 +270,7 @@ def _generated(data: Mapping[str, Any]) -> str:
         + (f", {int(generated['not_run'])} {NOT_RUN}" if generated.get("not_run") else "")
         + ")"
         f"{'; statuses ' + _e(statuses) if statuses else ''}.</p>",
+        _findings(generated.get("findings", [])),
         '<table id="generated"><thead><tr><th>Test</th><th>Outcome</th>'
         '<th class="num">cases</th><th>Statuses</th></tr></thead><tbody>',
     ]
@@ -282,6 +287,33 @@ def _generated(data: Mapping[str, Any]) -> str:
             f'<tr data-verdict="{_e(outcome)}"><td>{_e(item.get("id"))}{detail}</td>'
             f'<td><span class="verdict {_slug(outcome)}">{_e(outcome)}</span></td>'
             f'<td class="num">{int(item.get("cases", 0))}</td><td>{_e(shown)}</td></tr>'
+        )
+    rows.append("</tbody></table>")
+    return "".join(rows)
+
+
+def _findings(findings: Sequence[Mapping[str, Any]]) -> str:
+    """Generated findings grouped by (check, status, schema location), with count and curl."""
+    if not findings:
+        return ""
+    rows = [
+        '<table id="findings"><thead><tr><th>Level</th><th>Check</th><th>Status</th>'
+        '<th>Schema location</th><th class="num">count</th><th>Operations</th></tr></thead>'
+        "<tbody>"
+    ]
+    for finding in findings:
+        level = str(finding.get("level", "must"))
+        detail = "".join(
+            f'<pre class="message">{_e(finding.get(key))}</pre>'
+            for key in ("message", "curl")
+            if finding.get(key)
+        )
+        rows.append(
+            f'<tr class="finding" data-level="{_e(level)}"><td><span class="level level-'
+            f'{_slug(level)}">{_e(level)}</span></td><td>{_e(finding.get("check"))}{detail}</td>'
+            f"<td>{_e(finding.get('status') or '')}</td><td>{_e(finding.get('location'))}</td>"
+            f'<td class="num">{int(finding.get("count", 0))}</td>'
+            f"<td>{_e(', '.join(finding.get('operations', [])))}</td></tr>"
         )
     rows.append("</tbody></table>")
     return "".join(rows)

@@ -4,18 +4,19 @@ The client masks what it knows at the source (headers, secret-looking body field
 values). Text that did not come through the client — an assertion message, captured output, a
 log record, an exception from a library — goes through `scrub_text` before it reaches a report;
 `scrub_tree` then replaces any known secret value left in any file under a report folder.
+
+Which forms of a secret are looked for (escaped, encoded, case-folded, split by whitespace) is
+the client's `masker`, the one place that knows: the console, the reports and `scrub_tree` all
+mask with it.
 """
 
 from __future__ import annotations
 
-import html
-import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from urllib.parse import quote, quote_plus
 
-from webapi_contract.client import MASK, redact_text
+from webapi_contract.client import MASK, masker, redact_text
 
 __all__ = ["scrub_text", "scrub_tree", "secret_variants"]
 
@@ -74,42 +75,29 @@ def _quoted_mask(value: str) -> str:
 
 
 def secret_variants(secrets: Iterable[str]) -> list[str]:
-    """Each secret as it may be written in JSON, XML/HTML and URLs, longest first."""
-    found: set[str] = set()
-    for secret in secrets:
-        if not secret or len(secret) < 4:
-            continue
-        found.update(
-            {
-                secret,
-                json.dumps(secret)[1:-1],
-                json.dumps(secret, ensure_ascii=False)[1:-1],
-                html.escape(secret),
-                html.escape(secret, quote=False),
-                quote(secret, safe=""),
-                quote_plus(secret),
-            }
-        )
-    return sorted((v for v in found if len(v) >= 4), key=len, reverse=True)
+    """Each secret in every form the masking looks for (JSON, XML/HTML, URLs, base64, hex, other
+    letter case), longest first."""
+    return list(masker(secrets).forms)
 
 
 def scrub_tree(root: Path, secrets: Iterable[str]) -> list[Path]:
-    """Replace every known secret in every text file under root; the files that changed."""
-    variants = secret_variants(secrets)
+    """Mask every known secret, in any of its forms, in every file under root; the files that
+    changed."""
+    masking = masker(secrets)
     changed: list[Path] = []
-    if not variants or not root.exists():
+    if not masking.forms or not root.exists():
         return changed
     files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
-    encoded = [(v.encode("utf-8"), MASK.encode()) for v in variants]
     for path in files:
         try:
             data = path.read_bytes()
         except OSError:
             continue
-        cleaned = data
-        for secret, mask in encoded:
-            cleaned = cleaned.replace(secret, mask)
+        cleaned = masking.data(data)
         if cleaned != data:
-            path.write_bytes(cleaned)
+            try:
+                path.write_bytes(cleaned)
+            except OSError:
+                continue
             changed.append(path)
     return changed

@@ -11,6 +11,7 @@ from webapi_contract.reports.conformance import NOT_RUN
 __all__ = ["render_summary"]
 
 MAX_FAILURES_SHOWN = 8
+MAX_FINDINGS_SHOWN = 5
 
 
 def _one_line(text: Any, limit: int = 110) -> str:
@@ -40,6 +41,49 @@ def _not_run(data: Mapping[str, Any]) -> list[str]:
     return lines
 
 
+def _levels(data: Mapping[str, Any]) -> list[str]:
+    """Musts and shoulds apart: a failed should is reported, and fails the run only if strict."""
+    levels = data.get("totals", {}).get("levels")
+    if not levels:
+        return []
+    parts = []
+    for level in ("must", "should"):
+        counts = levels.get(level, {})
+        ran = counts.get("passed", 0) + counts.get("failed", 0)
+        parts.append(
+            f"{level} {counts.get('passed', 0)}/{ran} passed, {counts.get('failed', 0)} failed"
+        )
+    line = f"  levels    {'; '.join(parts)}"
+    tolerated = data.get("totals", {}).get("should_failures_tolerated", 0)
+    if tolerated:
+        line += f" ({tolerated} failed should test(s) do not fail the run; --strict)"
+    elif data.get("strict"):
+        line += " (--strict: shoulds fail the run)"
+    return [line]
+
+
+def _findings(findings: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Generated findings, one line per (check, status, location) with its count."""
+    if not findings:
+        return []
+    lines = [f"  generated findings: {len(findings)} (grouped by check, status, schema location)"]
+    for finding in findings[:MAX_FINDINGS_SHOWN]:
+        where = f" at {finding.get('location')}" if finding.get("location") else ""
+        status = f" status {finding.get('status')}" if finding.get("status") else ""
+        operations = ", ".join(finding.get("operations", [])[:3])
+        lines.append(
+            f"    x [{finding.get('level', 'must')}] {finding.get('check')}{status}{where}: "
+            f"{finding.get('count')}x in {operations or 'generated tests'}"
+        )
+        if finding.get("message"):
+            lines.append(f"        {_one_line(finding.get('message'))}")
+        if finding.get("curl"):
+            lines.append(f"        {_one_line(finding.get('curl'), 200)}")
+    if len(findings) > MAX_FINDINGS_SHOWN:
+        lines.append(f"    … and {len(findings) - MAX_FINDINGS_SHOWN} more (see the report)")
+    return lines
+
+
 def render_summary(data: Mapping[str, Any], artefacts: Sequence[str] = ()) -> str:
     """About twenty lines: verdict, target, timing, clauses per area, the failed clauses."""
     totals = data.get("totals", {})
@@ -61,6 +105,7 @@ def render_summary(data: Mapping[str, Any], artefacts: Sequence[str] = ()) -> st
             f"{totals.get('clauses', 0)} clauses passed, {totals.get('failed', 0)} failed, "
             f"{totals.get('skipped', 0)} skipped"
         )
+    lines += _levels(data)
     kind = "embedded mock" if target.get("embedded") else "live"
     facts = [f"API {target['api_version']}"] if target.get("api_version") else []
     if target.get("tenant"):
@@ -95,7 +140,10 @@ def render_summary(data: Mapping[str, Any], artefacts: Sequence[str] = ()) -> st
         lines.append("  failed clauses:")
         for clause in failed[:MAX_FAILURES_SHOWN]:
             doc = clause.get("doc", {})
-            lines.append(f"    x {clause.get('title')} [{doc.get('file')}:{doc.get('line')}]")
+            lines.append(
+                f"    x [{clause.get('level', 'must')}] {clause.get('title')} "
+                f"[{doc.get('file')}:{doc.get('line')}]"
+            )
             first: Mapping[str, Any] = next(
                 (r for r in clause.get("results", []) if r.get("outcome") == "failed"), {}
             )
@@ -106,9 +154,14 @@ def render_summary(data: Mapping[str, Any], artefacts: Sequence[str] = ()) -> st
                 lines.append(f"        {_one_line(first.get('message'))}")
         if len(failed) > MAX_FAILURES_SHOWN:
             lines.append(f"    … and {len(failed) - MAX_FAILURES_SHOWN} more (see the report)")
+    lines += _findings(generated.get("findings", []))
+    # generated tests whose failures the grouped findings tell are not listed again
     others = [
         item
-        for item in [*generated.get("items", []), *data.get("other_tests", [])]
+        for item in [
+            *(i for i in generated.get("items", []) if not i.get("findings")),
+            *data.get("other_tests", []),
+        ]
         if item.get("outcome") == "failed"
     ]
     if others:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from webapi_contract import schemastore
@@ -14,6 +15,12 @@ SAVE_DOC = "superoffice-save-contact-entity.v1.md"
 FACTS = "reference/vendor-facts.md"
 JSON_PATCH = "application/json-patch+json"
 MERGE_PATCH = "application/merge-patch+json"
+# The response schemas: GET and PATCH answer ContactEntityWithLinks, SaveContactEntity a
+# ContactEntity (ContactEntityResponse: the ContactEntity schema of a request has no `required`).
+WITH_LINKS = "ContactEntityWithLinks"
+SAVE_RESPONSE = "ContactEntityResponse"
+# The entity's own stamps, documented "in UTC" and unaffected by SO-TimeZone.
+STAMPS = ("CreatedDate", "UpdatedDate")
 
 
 def contact_path(contact_id: int, select: str | None = None) -> str:
@@ -54,3 +61,51 @@ def properties_in_every_version() -> set[str]:
     counts = documented_properties()
     most = max(counts.values(), default=0)
     return {name for name, count in counts.items() if count == most}
+
+
+def present_in_every_answer(schema: str) -> list[str]:
+    """The properties a response of `schema` carries: those every version of its doc page lists
+    (the derived `x-required-any-case`)."""
+    return list(schemastore.load(schema).get("x-required-any-case", []))
+
+
+def absent(body: dict[str, Any], names: list[str]) -> list[str]:
+    """The names body carries under no key, in any letter case."""
+    return [name for name in names if find_key(body, name) is None]
+
+
+def offset_of(text: str) -> timedelta | None:
+    """The UTC offset an ISO 8601 date-time is written with (None: written without one)."""
+    return datetime.fromisoformat(text).utcoffset()
+
+
+def _date_time_members(schema: str, depth: int = 2) -> Iterator[tuple[str, ...]]:
+    """Paths of the date-time members of a derived schema: names, `*` for an array's items."""
+    for name, spec in schemastore.load(schema).get("properties", {}).items():
+        if spec.get("format") == "date-time":
+            yield (name,)
+        ref = str(spec.get("items", {}).get("$ref", ""))
+        if depth > 1 and ref.endswith(".schema.json"):
+            for inner in _date_time_members(ref.removesuffix(".schema.json"), depth - 1):
+                yield (name, "*", *inner)
+
+
+def date_times(body: Any) -> Iterator[tuple[str, Any]]:
+    """(where, value) of every date-time member of a ContactEntity body that is not null, e.g.
+    ("DbiLastModified", "2024-01-15T10:30:00Z") or ("Interests[0].LastChanged", …); keys are
+    matched in any case."""
+    for steps in _date_time_members("ContactEntity"):
+        yield from _walk(body, steps, "")
+
+
+def _walk(value: Any, steps: tuple[str, ...], where: str) -> Iterator[tuple[str, Any]]:
+    if not steps:
+        if value is not None:
+            yield where, value
+        return
+    step, rest = steps[0], steps[1:]
+    if step == "*":
+        for index, item in enumerate(value if isinstance(value, list) else []):
+            yield from _walk(item, rest, f"{where}[{index}]")
+    elif isinstance(value, dict):
+        yield from _walk(value_of(value, step), rest, f"{where}.{step}" if where else step)

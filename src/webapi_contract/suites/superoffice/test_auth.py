@@ -6,6 +6,7 @@ import base64
 
 import pytest
 
+from webapi_contract.config import by_name
 from webapi_contract.contract import clause
 from webapi_contract.suites.superoffice.contact_api import (
     FACTS,
@@ -18,6 +19,7 @@ from webapi_contract.suites.superoffice.contact_api import (
 
 SCHEMES = "Supports 'Basic', 'SoTicket' and 'Bearer' schemes, depending on installation type."
 NO_AUTH = "A request with neither Authorization nor X-XSRF-TOKEN gets 401"
+XSRF = "If not using Authorization header, you must provide XSRF value from cookie"
 
 # The read is its own clause (it runs under --readonly); these write when wrongly accepted.
 WRITE_ROUTES = [
@@ -146,3 +148,29 @@ def test_wrong_credentials_are_unauthorized(api, contract_settings, readable_con
             f"wrong {credential.scheme} answered {read.status}",
             read,
         )
+
+
+@clause(
+    "X-XSRF-TOKEN with its session cookie authenticates without Authorization",
+    area="auth",
+    doc=PATCH_DOC,
+    quote=XSRF,
+)
+def test_xsrf_token_with_its_cookie_authenticates(
+    api, contract_settings, readable_contact, verdict
+):
+    token, cookie = contract_settings.xsrf_token, contract_settings.xsrf_cookie
+    if not (token and cookie):
+        given = [by_name(name) for name in ("xsrf_token", "xsrf_cookie")]
+        options = " and ".join(f"{s.run_flag} ({s.pytest_flag}, {s.env[0]})" for s in given)
+        pytest.skip(f"not run: no logged-in session to authenticate with; give {options}")
+    contact_id = value_of(readable_contact, "ContactId")
+    read = api.get(
+        contact_path(contact_id),
+        authorization=None,
+        headers={"X-XSRF-TOKEN": token, "Cookie": cookie},
+    )
+    verdict.status(read, 200)
+    body = verdict.json_body(read)
+    verdict.true(isinstance(body, dict), "a ContactEntityWithLinks object", repr(body), read)
+    verdict.equal(value_of(body, "ContactId"), contact_id, "ContactId", read)

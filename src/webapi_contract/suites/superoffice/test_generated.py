@@ -10,22 +10,28 @@ with the same outcomes, only on both cores.
 
 from __future__ import annotations
 
+import json
 import warnings
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, NoReturn
 
 import hypothesis
 import pytest
 from schemathesis import GenerationMode
 
-from webapi_contract.client import ApiClient
+from webapi_contract.client import ApiClient, redact_text
 from webapi_contract.config import Settings
+from webapi_contract.contract import MUST, SHOULD
 from webapi_contract.generated import (
     SUPEROFFICE_CONTACT,
     EntityPool,
+    Finding,
+    LiveSafe,
     ShardRun,
+    TestDataError,
     Variant,
     describe_failure,
+    findings_of,
     independent_of_imports,
     linked_machine,
     load_schema,
@@ -42,6 +48,10 @@ API = SUPEROFFICE_CONTACT
 SHARDS = 2
 POOL_SIZE = 3
 STATEFUL_STEPS = 6
+# The user properties the reports read: the findings of an item (a JSON list, empty when it
+# passed), and the heaviest level among them when it failed.
+FINDINGS = "webapi_findings"
+LEVEL = "webapi_level"
 
 
 class LeftBehindWarning(UserWarning):
@@ -109,20 +119,72 @@ def _pool(api: ApiClient, settings: Settings, tag: str, size: int) -> Iterator[E
         ids = settings.readonly_contact_ids
         yield NamedContacts(api, ids) if ids else None
         return
-    pool = EntityPool(api, API, tag).fill(size)
-    yield pool
-    left = pool.clear()
-    if left:
-        warnings.warn(LeftBehindWarning(f"could not delete contacts: {left}"), stacklevel=1)
+    pool = EntityPool(api, API, tag)
+    try:
+        pool.fill(size)
+        yield pool
+    finally:
+        left = pool.clear()
+        if left:
+            warnings.warn(LeftBehindWarning(f"could not delete contacts: {left}"), stacklevel=1)
+
+
+def _live_safe(settings: Settings) -> LiveSafe | None:
+    """What valid cases may send when the target is a live tenant; None for the embedded mock,
+    where every valid request is fair game."""
+    if settings.embedded:
+        return None
+    return LiveSafe(API, settings.test_contact, settings.app_token)
+
+
+def _record(node: pytest.Item, findings: list[Finding], settings: Settings, failed: bool) -> None:
+    """The item's findings as one `webapi_findings` property (secrets masked), and its level
+    when it failed: must when any must failure is among them, else should."""
+    secrets = settings.secrets()
+    records = [
+        {
+            **finding.record(MUST, SHOULD),
+            "message": redact_text(finding.message, secrets),
+            "curl": redact_text(finding.curl, secrets),
+        }
+        for finding in findings
+    ]
+    node.user_properties.append((FINDINGS, json.dumps(records)))
+    if failed:
+        must = not findings or any(f.documented for f in findings)
+        node.user_properties.append((LEVEL, MUST if must else SHOULD))
+
+
+def _test_data_failed(
+    request: pytest.FixtureRequest, error: TestDataError, settings: Settings
+) -> NoReturn:
+    """The item cannot run: one line, recorded as its finding."""
+    line = str(error).splitlines()[0]
+    finding = Finding("test_data", True, f"POST /{API.create_path}", None, "", line, "")
+    _record(request.node, [finding], settings, failed=True)
+    pytest.fail(line, pytrace=False)
 
 
 @pytest.fixture
 def entity_pool(
-    api: ApiClient, contract_settings: Settings, run_tag: str
+    api: ApiClient, contract_settings: Settings, run_tag: str, request: pytest.FixtureRequest
 ) -> Iterator[EntityPool | None]:
     """Contacts this test item created, deleted afterwards; under --readonly the contacts the
     user named (to read), or None (generated reads then aim at an absent id only)."""
-    yield from _pool(api, contract_settings, f"{run_tag} generated", POOL_SIZE)
+    pools = _pool(api, contract_settings, f"{run_tag} generated", POOL_SIZE)
+    yield _first(pools, request, contract_settings)
+    next(pools, None)
+
+
+def _first(
+    pools: Iterator[EntityPool | None], request: pytest.FixtureRequest, settings: Settings
+) -> EntityPool | None:
+    """The pool _pool yields; when its contacts cannot be created, the item fails in one line."""
+    try:
+        return next(pools)
+    except TestDataError as error:
+        problem = error
+    _test_data_failed(request, problem, settings)
 
 
 def _run_machine(machine: Any, settings: hypothesis.settings) -> None:
@@ -136,15 +198,26 @@ def _failure_of(
     seed: int,
     request: pytest.FixtureRequest,
     settings: Settings,
+    operation: str,
 ) -> str | None:
-    """None when run passes; else the redacted report of the (shrunk) failing case."""
+    """None when run passes; else the redacted report of the (shrunk) failing case. Either way
+    the item's findings are recorded."""
     try:
         run()
     except (Exception, BaseExceptionGroup) as error:
+        findings = findings_of(error, operation)
+        _record(request.node, findings, settings, failed=True)
         rerun = f"pytest '{request.node.nodeid}' --hypothesis-seed={seed}"
-        return describe_failure(
-            error, title=title, seed=seed, rerun=rerun, secrets=settings.secrets()
+        must = any(f.documented for f in findings) or not findings
+        level = (
+            "Level: must (the vendor's pages promise what failed)"
+            if must
+            else "Level: should (good practice the vendor's pages do not promise)"
         )
+        return describe_failure(
+            error, title=title, seed=seed, rerun=rerun, secrets=settings.secrets(), level=level
+        )
+    _record(request.node, [], settings, failed=False)
     return None
 
 
@@ -159,7 +232,6 @@ def test_generated_cases_conform(
     contract_settings: Settings,
     run_tag: str,
     request: pytest.FixtureRequest,
-    record_property: Any,
 ) -> None:
     """Generated requests get documented statuses, content types and schema-valid bodies."""
     if contract_settings.readonly and variant.mutating:
@@ -168,7 +240,10 @@ def test_generated_cases_conform(
     if examples == 0:
         pytest.skip(f"{generated_examples} example(s) leave nothing for shard {shard + 1}")
     schema = generated_schemas[variant.mode]
-    run = ShardRun(schema, API, variant, entity_pool, f"{run_tag} generated")
+    safe = _live_safe(contract_settings)
+    run = ShardRun(
+        schema, API, variant, entity_pool, f"{run_tag} generated", safe, settings=contract_settings
+    )
     try:
         failure = _failure_of(
             lambda: run.run(shard_seed(generated_seed, variant.name, shard), examples),
@@ -176,9 +251,10 @@ def test_generated_cases_conform(
             generated_seed,
             request,
             contract_settings,
+            run.operation.label,
         )
     finally:
-        record_property("generated_statuses", dict(run.tally.statuses))
+        request.node.user_properties.append(("generated_statuses", dict(run.tally.statuses)))
     if failure:
         pytest.fail(failure, pytrace=False)
 
@@ -194,10 +270,12 @@ def test_linked_sequences_conform(
 ) -> None:
     """Sequences along the OpenAPI links (Save, then GET/PATCH/DELETE of the new id) conform."""
     pools = _pool(api, contract_settings, f"{run_tag} linked", 0)
-    pool = next(pools)
+    pool = _first(pools, request, contract_settings)
     assert pool is not None
     schema = load_schema(contract_settings, API)  # its own hooks: a fresh schema
-    machine = linked_machine(schema, API, pool)
+    machine = linked_machine(
+        schema, API, pool, _live_safe(contract_settings), settings=contract_settings
+    )
     settings = hypothesis.settings(
         max_examples=max(1, generated_examples // 2),
         stateful_step_count=STATEFUL_STEPS,
@@ -215,6 +293,7 @@ def test_linked_sequences_conform(
             generated_seed,
             request,
             contract_settings,
+            "linked sequence",
         )
     finally:
         next(pools, None)

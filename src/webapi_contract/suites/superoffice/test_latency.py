@@ -1,10 +1,15 @@
-"""Every call stays under the documented NsApiSlow threshold (a warning unless made strict)."""
+"""Every call stays under the documented NsApiSlow threshold.
+
+A `should`: the v2 page names the threshold at which the server logs a call as slow; it does
+not promise every call stays under it. A slow call fails the clause (never "passed"), and fails
+the run only under --strict.
+"""
 
 from __future__ import annotations
 
-import warnings
+import pytest
 
-from webapi_contract.contract import clause
+from webapi_contract.contract import SHOULD, clause
 from webapi_contract.suites.superoffice.contact_api import (
     JSON_PATCH,
     PATCH_DOC_V2,
@@ -17,19 +22,16 @@ from webapi_contract.vendors import SUPEROFFICE
 NS_API_SLOW = "NsApiSlow threshold: 2000 ms"
 
 
-class SlowCallWarning(UserWarning):
-    """A call took longer than the documented NsApiSlow threshold."""
-
-
 @clause(
     "reads (GET of a contact) answer within the NsApiSlow threshold",
     area="latency",
     doc=PATCH_DOC_V2,
     quote=NS_API_SLOW,
+    level=SHOULD,
 )
-def test_reads_stay_under_threshold(api, contract_settings, readable_contact, verdict):
+def test_reads_stay_under_threshold(api, readable_contact, verdict):
     path = contact_path(value_of(readable_contact, "ContactId"))
-    _judge([api.get(path)], verdict, contract_settings)
+    _judge([api.get(path)], verdict)
 
 
 @clause(
@@ -38,8 +40,9 @@ def test_reads_stay_under_threshold(api, contract_settings, readable_contact, ve
     doc=PATCH_DOC_V2,
     quote=NS_API_SLOW,
     mutating=True,
+    level=SHOULD,
 )
-def test_writes_stay_under_threshold(api, contract_settings, contact, verdict):
+def test_writes_stay_under_threshold(api, contact, verdict):
     path = contact_path(contact["ContactId"])
     calls = [
         api.patch(
@@ -49,19 +52,19 @@ def test_writes_stay_under_threshold(api, contract_settings, contact, verdict):
         ),
         api.post(SAVE, json_body={**contact, "Number2": "timed again"}),
     ]
-    _judge(calls, verdict, contract_settings)
+    _judge(calls, verdict)
 
 
-def _judge(calls, verdict, settings):
-    """Every call answered 200; one over the threshold warns (fails when --latency-strict)."""
+def _judge(calls, verdict):
+    """Every call that answered 200 did so within the threshold. A call answering otherwise is
+    its own clause's business (one cause, one failure); a throttled call's time includes the
+    waits before it was sent again, not its latency."""
     threshold = SUPEROFFICE.slow_ms
-    # A throttled call's time includes the waits before it was sent again: not its latency.
-    slow = [c for c in calls if c.elapsed_ms > threshold and not c.retries]
-    for call in calls:
-        verdict.true(call.status == 200, f"{call.method} answered 200", f"{call.status}", call)
-    if not slow:
-        return
-    summary = ", ".join(f"{c.method} {c.elapsed_ms:.0f} ms" for c in slow)
-    if settings.latency_strict:
+    timed = [c for c in calls if c.status == 200 and not c.retries]
+    if not timed:
+        answered = ", ".join(f"{c.method} {c.status}" for c in calls)
+        pytest.skip(f"latency not judged: no call answered 200 unthrottled ({answered})")
+    slow = [c for c in timed if c.elapsed_ms > threshold]
+    if slow:
+        summary = ", ".join(f"{c.method} {c.elapsed_ms:.0f} ms" for c in slow)
         verdict.fail(f"every call under {threshold} ms", summary, slow[0])
-    warnings.warn(SlowCallWarning(f"over NsApiSlow {threshold} ms: {summary}"), stacklevel=2)

@@ -8,16 +8,22 @@ import pytest
 
 from webapi_contract.contract import clause
 from webapi_contract.suites.superoffice.contact_api import (
+    FACTS,
     JSON_PATCH,
     MERGE_PATCH,
     PATCH_DOC,
+    WITH_LINKS,
+    absent,
     contact_path,
     parse_instant,
+    present_in_every_answer,
     value_of,
 )
 
 OPS = "JSON PATCH supports operations 'add', 'replace', 'remove' and 'test'."
 PATHS = "The path is case insensitive, and the leading slash is optional"
+MERGE_APPENDS = "an object given where an array is expected is appended"
+MERGE_REPLACES = "an array replaces the whole array"
 
 
 def _patch(api, contact_id, body, content_type=JSON_PATCH, **kwargs):
@@ -42,6 +48,29 @@ def test_replace_answers_updated_entity_and_persists(api, contact, verdict):
     read = api.get(contact_path(cid))
     verdict.status(read, 200)
     verdict.equal(value_of(read.json(), "Department"), "Replaced", "Department on GET", read)
+
+
+@clause(
+    "PATCH answers every property every version of the docs lists, _Links too (null when empty)",
+    area="PATCH",
+    doc=PATCH_DOC,
+    quote="Response body: ContactEntityWithLinks",
+    mutating=True,
+)
+def test_patch_answers_every_documented_property(api, contact, verdict):
+    sent = _patch(
+        api, value_of(contact, "ContactId"), [{"op": "replace", "path": "/Number2", "value": "x"}]
+    )
+    verdict.status(sent, 200)
+    body = verdict.json_body(sent)
+    verdict.true(isinstance(body, dict), "a ContactEntityWithLinks object", repr(body), sent)
+    missing = absent(body, present_in_every_answer(WITH_LINKS))
+    verdict.true(
+        not missing,
+        "every property of the docs' ContactEntityWithLinks table present (in any key case)",
+        f"absent: {', '.join(missing)}",
+        sent,
+    )
 
 
 @clause(
@@ -94,6 +123,58 @@ def test_merge_null_clears(api, contact, verdict):
         f"Department on GET = {value_of(read.json(), 'Department')!r}",
         read,
     )
+
+
+def _email_values(body):
+    """The Values of a contact's Emails, in order."""
+    emails = value_of(body, "Emails") if isinstance(body, dict) else None
+    if not isinstance(emails, list):
+        return emails  # not an array: shown as it is
+    return [value_of(e, "Value") if isinstance(e, dict) else e for e in emails]
+
+
+@clause(
+    "a JSON Merge Patch object given for an array property (Emails) is appended to it",
+    area="PATCH",
+    doc=FACTS,
+    quote=MERGE_APPENDS,
+    mutating=True,
+)
+def test_merge_object_for_an_array_appends(api, contact, verdict):
+    before = _email_values(contact) or []
+    element = {"Value": "merged@example.com", "Description": "appended by a merge patch"}
+    cid = value_of(contact, "ContactId")
+    sent = _patch(api, cid, {"Emails": element}, MERGE_PATCH)
+    verdict.status(sent, 200)
+    expected = [*before, element["Value"]]
+    after = _email_values(verdict.json_body(sent))
+    verdict.equal(after, expected, "Emails[].Value after the merge", sent)
+    read = api.get(contact_path(cid))
+    persisted = _email_values(verdict.json_body(read))
+    verdict.equal(persisted, expected, "Emails[].Value on GET", read)
+
+
+@clause(
+    "a JSON Merge Patch array replaces the whole array (Emails)",
+    area="PATCH",
+    doc=FACTS,
+    quote=MERGE_REPLACES,
+    mutating=True,
+)
+def test_merge_array_replaces_the_array(api, contact, verdict):
+    emails = [
+        {"Value": "one@example.com", "Description": "replaced by a merge patch"},
+        {"Value": "two@example.com", "Description": "replaced by a merge patch"},
+    ]
+    cid = value_of(contact, "ContactId")
+    sent = _patch(api, cid, {"Emails": emails}, MERGE_PATCH)
+    verdict.status(sent, 200)
+    expected = [e["Value"] for e in emails]
+    after = _email_values(verdict.json_body(sent))
+    verdict.equal(after, expected, "Emails[].Value after the merge", sent)
+    read = api.get(contact_path(cid))
+    persisted = _email_values(verdict.json_body(read))
+    verdict.equal(persisted, expected, "Emails[].Value on GET", read)
 
 
 @pytest.mark.parametrize(

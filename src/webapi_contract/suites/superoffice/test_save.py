@@ -14,13 +14,17 @@ from webapi_contract.suites.superoffice.contact_api import (
     JSON_PATCH,
     SAVE,
     SAVE_DOC,
+    SAVE_RESPONSE,
+    absent,
     contact_path,
     parse_instant,
+    present_in_every_answer,
     value_of,
 )
 
 CREATES = "creates a new ContactEntity if the id parameter is empty"
 UPDATES = "Updates the existing ContactEntity"
+REQUEST_TYPES = "Content-type of the request body:"
 
 
 @clause(
@@ -53,6 +57,77 @@ def test_save_with_id_zero_creates(api, new_contact, verdict):
         json_body=[{"op": "replace", "path": "/Number1", "value": "reached"}],
     )
     verdict.status(patched, 200)
+
+
+@clause(
+    "SaveContactEntity answers every property every version of the docs lists (null when empty)",
+    area="SaveContactEntity",
+    doc=SAVE_DOC,
+    quote="Response body: ContactEntity",
+    mutating=True,
+)
+def test_save_answers_every_documented_property(new_contact, verdict):
+    entity = new_contact("every-property")  # as SaveContactEntity answered it
+    missing = absent(entity, present_in_every_answer(SAVE_RESPONSE))
+    verdict.true(
+        not missing,
+        "every property of the docs' response ContactEntity table present (in any key case)",
+        f"absent: {', '.join(missing)}",
+    )
+
+
+def _created(api, verdict, saved, created_ids, name):
+    """The contact a save answered as created: a new id (kept for deletion) carrying name."""
+    verdict.status(saved, 200)
+    entity = verdict.json_body(saved)
+    verdict.true(isinstance(entity, dict), "the saved ContactEntity", repr(entity), saved)
+    contact_id = value_of(entity, "ContactId")
+    verdict.true(
+        isinstance(contact_id, int) and contact_id > 0,
+        "a positive ContactId: a new contact",
+        f"ContactId = {contact_id!r}",
+        saved,
+    )
+    created_ids.append(contact_id)
+    verdict.equal(value_of(entity, "Name"), name, "Name as sent", saved)
+    read = api.get(contact_path(contact_id))
+    verdict.status(read, 200)
+    verdict.equal(value_of(verdict.json_body(read), "Name"), name, "Name on GET", read)
+
+
+def _fields(contract_settings, name):
+    """The plainest body of a new contact: its name and the configured test-contact fields."""
+    fields = {"Name": name, **contract_settings.test_contact}
+    return {k: v for k, v in fields.items() if k.lower() != "contactid"}
+
+
+@clause(
+    "a body without ContactId creates a contact, as ContactId 0 does",
+    area="SaveContactEntity",
+    doc=SAVE_DOC,
+    quote=CREATES,
+    mutating=True,
+)
+def test_save_without_contact_id_creates(
+    api, contract_settings, new_contact, created_ids, run_tag, verdict
+):  # new_contact: its teardown deletes what created_ids holds
+    name = f"{run_tag} without ContactId"
+    saved = api.post(SAVE, json_body=_fields(contract_settings, name))
+    _created(api, verdict, saved, created_ids, name)
+
+
+@clause(
+    "SaveContactEntity takes a JSON body labelled Content-Type: text/json",
+    area="SaveContactEntity",
+    doc=SAVE_DOC,
+    quote=REQUEST_TYPES,
+    mutating=True,
+)
+def test_save_takes_text_json(api, contract_settings, new_contact, created_ids, run_tag, verdict):
+    name = f"{run_tag} text-json"
+    body = {"ContactId": 0, **_fields(contract_settings, name)}
+    saved = api.post(SAVE, json_body=body, headers={"Content-Type": "text/json"})
+    _created(api, verdict, saved, created_ids, name)
 
 
 @clause(
@@ -120,7 +195,6 @@ def test_stamps_of_a_new_contact_are_utc(api, updated_contact, verdict):
         )
 
 
-REQUEST_TYPES = "Content-type of the request body:"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
 
