@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from webapi_contract import schemastore
+from webapi_contract.client import Exchange
+from webapi_contract.contract import Verdict
 
 SAVE = "Agents/Contact/SaveContactEntity"
 PATCH_DOC = "superoffice-patch-contact.v1.md"
@@ -72,6 +74,21 @@ def present_in_every_answer(schema: str) -> list[str]:
 def absent(body: dict[str, Any], names: list[str]) -> list[str]:
     """The names body carries under no key, in any letter case."""
     return [name for name in names if find_key(body, name) is None]
+
+
+def judge_every_property(
+    verdict: Verdict, body: Any, schema: str, table: str, exchange: Exchange | None = None
+) -> None:
+    """body is an object carrying every property every version of the docs' `table` lists
+    (the derived required names of `schema`), under keys in any letter case."""
+    verdict.true(isinstance(body, dict), f"a {table} object", repr(body), exchange)
+    missing = absent(body, present_in_every_answer(schema))
+    verdict.true(
+        not missing,
+        f"every property of the docs' {table} table present (in any key case)",
+        f"absent: {', '.join(missing)}",
+        exchange,
+    )
 
 
 def offset_of(text: str) -> timedelta | None:
