@@ -235,24 +235,31 @@ def _json_patch(
     skipped = {name.lower() for name in [*ignored, *RIGHTS_MEMBERS]}
     found: list[Violation] = []
     for index, operation in enumerate(operations):
+        # What the PATCH page documents as refused: an op that is not add, replace, remove or
+        # test (move and copy are refused). How a server reads a malformed operation (no value:
+        # ASP.NET's JsonPatch reads null; an op spelled in another case) it does not say.
         if not isinstance(operation, dict):
             shown = f"operation {index}: {_short(operation)} is not an object"
-            return [Violation(True, f"{where}/type", shown)]
+            return [Violation(False, f"{where}/type", shown)]
         op, path = operation.get("op"), operation.get("path")
-        if op not in JSON_PATCH_OPS:
+        if not isinstance(op, str) or op.lower() not in JSON_PATCH_OPS:
             shown = f"operation {index}: op {_short(op)} is not add, replace, remove or test"
             return [Violation(True, f"{where}/properties/op/enum", shown)]
+        op = op.lower()
         if not isinstance(path, str):
             shown = f"operation {index}: path {_short(path)} is not a string"
-            return [Violation(True, f"{where}/properties/path", shown)]
+            return [Violation(False, f"{where}/properties/path", shown)]
+        segments = path.removeprefix("/").split("/")
+        if segments[0].lower() in skipped:
+            continue  # rights members (vendor-facts.md "Rights members") and stamped members
         if op in _NEEDS_VALUE and "value" not in operation:
             shown = f"operation {index}: {op} without a value"
-            return [Violation(True, f"{where}/allOf/0/then/required", shown)]
-        segments = path.removeprefix("/").split("/")
+            found.append(Violation(False, f"{where}/allOf/0/then/required", shown))
+            continue
         name = by_name.get(segments[0].lower())
         if name is None:
             shown = f"operation {index}: path {_short(path)} names no property"
             found.append(Violation(False, f"{where}/properties/path", shown))
-        elif op in ("add", "replace") and len(segments) == 1 and name.lower() not in skipped:
+        elif op in ("add", "replace") and len(segments) == 1:
             found += _property(merge_schema, name, properties[name], operation["value"])
     return found

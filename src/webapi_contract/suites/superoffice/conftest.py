@@ -146,7 +146,7 @@ def new_contact(
             )
         try:
             new_id = int(float(str(contact_id)))  # its JSON type: the schema clauses judge it
-        except ValueError:
+        except (ValueError, OverflowError):
             new_id = 0
         if new_id < 1:
             pytest.fail(

@@ -37,8 +37,11 @@ def find_key(body: dict[str, Any], name: str) -> str | None:
     return next((key for key in body if key.lower() == lowered), None)
 
 
-def value_of(body: dict[str, Any], name: str) -> Any:
-    """body[name], matching the key case-insensitively; None when absent."""
+def value_of(body: Any, name: str) -> Any:
+    """body[name], matching the key case-insensitively; None when absent (or body is no
+    object: a null or a list is its clause's verdict, never a harness traceback)."""
+    if not isinstance(body, dict):
+        return None
     key = find_key(body, name)
     return body[key] if key is not None else None
 

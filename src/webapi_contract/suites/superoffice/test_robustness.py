@@ -51,7 +51,7 @@ def _watched(api, contact_id):
     mutating=True,
 )
 def test_bad_body_is_refused(api, contact, verdict, content_type, text):
-    cid = contact["ContactId"]
+    cid = value_of(contact, "ContactId")
     before = _watched(api, cid)
     sent = api.patch(contact_path(cid), data=text, headers={"Content-Type": content_type})
     verdict.true(
@@ -74,6 +74,8 @@ def test_bad_body_is_refused(api, contact, verdict, content_type, text):
 )
 def test_bad_body_is_a_client_error(api, contact, verdict, content_type, text):
     sent = api.patch(
-        contact_path(contact["ContactId"]), data=text, headers={"Content-Type": content_type}
+        contact_path(value_of(contact, "ContactId")),
+        data=text,
+        headers={"Content-Type": content_type},
     )
     verdict.true(400 <= sent.status < 500, "a 4xx", f"status {sent.status}", sent)
