@@ -230,6 +230,12 @@ def ignored_auth_unless_throttled(ctx: Any, response: Any, case: Any) -> bool | 
     return None
 
 
+def _is_json_patch(case: Any) -> bool:
+    """A JSON Patch document: an array of operations (whatever Content-Type labels it)."""
+    media_type = getattr(case, "media_type", None) or ""
+    return "json-patch" in media_type or isinstance(getattr(case, "body", None), list)
+
+
 def documented_status_code(ctx: Any, response: Any, case: Any) -> bool | None:
     """The status is documented for the operation, or globally for every route (a 5xx is
     not_a_server_error's)."""
@@ -424,7 +430,10 @@ class Judge:
         if malformed:
             checks.append(levelled(self.malformed_patch_refused, True))
         else:
-            checks.append(levelled(positive, True))
+            # A schema-valid JSON Patch may still not apply: RFC 6902 refuses an operation whose
+            # target's parent does not exist (add /CustomFields/0 while CustomFields is null),
+            # and a schema cannot see the entity's state. Accepted is a must for other bodies.
+            checks.append(levelled(positive, lambda case: not _is_json_patch(case)))
         if confirm_auth:
             # vendor-facts.md:33: a request without credentials gets 401.
             checks.append(levelled(ignored_auth_unless_throttled, True))
