@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from webapi_contract import reporting
+from webapi_contract import reporting, sharding
 from webapi_contract import target as targets
 from webapi_contract.client import SILENCE, ApiClient
 from webapi_contract.config import (
@@ -129,6 +129,8 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(config.stash[PROBLEM])
     settings = config.stash[SETTINGS]
     if workerinput is None:
+        # one run id for the controller, its workers and every report of the run
+        config.stash[SETTINGS] = settings = settings.identified()
         config.stash[TALLY] = tally = LevelTally()
         config.pluginmanager.register(tally, "webapi-contract-levels")
     if getattr(config.option, "base_url", None):
@@ -218,10 +220,16 @@ def _judged_by_reading(item: pytest.Item) -> bool:
     return item.get_closest_marker("mutating") is None
 
 
+@pytest.hookimpl(trylast=True)  # after -k/-m deselection: shards split what is selected
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     settings = config.stash.get(SETTINGS, None)
     if settings is None:
         return
+    if settings.shard is not None:
+        kept, dropped = sharding.select(items, *settings.shard)
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+            items[:] = kept
     for item in items:
         found = _clause_of(item)
         if found is not None:
@@ -355,7 +363,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     settings = config.stash[SETTINGS]
     if settings.base_url is None:
-        target: dict[str, Any] = {"url": None, "label": "embedded mock", "embedded": True}
+        target = targets.embedded_facts(settings)
     else:
         target = targets.target_facts(settings)
     run.finish(target, int(exitstatus), settings)

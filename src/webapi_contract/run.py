@@ -27,6 +27,7 @@ from webapi_contract import target as targets
 from webapi_contract.config import (
     ConfigError,
     PresetSettings,
+    Settings,
     read_pyproject,
     resolve_values,
     settings_from,
@@ -44,6 +45,7 @@ from webapi_contract.reports import (
 )
 from webapi_contract.reports.allure import AllureError, build_report, find_allure
 from webapi_contract.reports.conformance import read_json
+from webapi_contract.reports.publish import stamped
 from webapi_contract.suites import SuiteNotFound, suite_dir
 
 __all__ = ["EXIT_COULD_NOT_RUN", "EXIT_FAILED", "EXIT_PASSED", "register", "run"]
@@ -135,10 +137,12 @@ def _pytest_args(args: argparse.Namespace, suites: list[Path], report_dir: Path)
 
 
 def _could_not_run(
-    report_dir: Path, started: str, problem: str, target: Mapping[str, Any], secrets: list[str]
+    report_dir: Path, started: str, problem: str, target: Mapping[str, Any], settings: Settings
 ) -> int:
     """One line on stderr; conformance.json/.html and the history say so too."""
-    publish(report_dir, could_not_run(target=target, started=started, problem=problem))
+    data = could_not_run(target=target, started=started, problem=problem)
+    publish(report_dir, stamped(data, settings.run_stamp()))
+    secrets = settings.secrets()
     scrub_tree(report_dir, secrets)
     return _fail(f"could not run: {problem}")
 
@@ -182,7 +186,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         values = resolve_values(given_to_run(args), pyproject=read_pyproject(Path.cwd()))
         report_dir = Path(values["report_dir"] or "reports").resolve()
-        settings = replace(settings_from(values), report_dir=str(report_dir))
+        settings = replace(settings_from(values), report_dir=str(report_dir)).identified()
     except ConfigError as exc:
         return _fail(f"bad configuration: {exc}")
     for name in ("workers", "suite", "suite_only", "no_allure_report"):
@@ -206,7 +210,7 @@ def run(args: argparse.Namespace) -> int:
         problem = targets.preflight(settings)
         if problem:
             facts = targets.target_facts(settings, probe=False)
-            return _could_not_run(report_dir, started, problem, facts, secrets)
+            return _could_not_run(report_dir, started, problem, facts, settings)
         settings = replace(settings, preflighted=True)
     preset = PresetSettings(settings)
     stop = _StopReason()

@@ -18,6 +18,7 @@ __all__ = [
     "EXIT_COULD_NOT_RUN",
     "EmbeddedTarget",
     "TargetError",
+    "embedded_facts",
     "preflight",
     "start_embedded",
     "target_facts",
@@ -231,6 +232,17 @@ _VERSION_SEGMENT = re.compile(r"(?i)^v\d+(\.\d+)*$")
 _TOLD_HEADERS = re.compile(r"(?i)version|^server$|^x-powered-by$|tenant")
 
 
+def embedded_facts(settings: Settings, profile: VendorProfile = SUPEROFFICE) -> dict[str, Any]:
+    """What the reports say about the embedded mock as a target."""
+    return {
+        "key": settings.target_name or "embedded mock",
+        "vendor": profile.name,
+        "url": None,
+        "label": "embedded mock",
+        "embedded": True,
+    }
+
+
 def target_facts(
     settings: Settings, profile: VendorProfile = SUPEROFFICE, *, probe: bool = True
 ) -> dict[str, Any]:
@@ -262,9 +274,12 @@ def target_facts(
             }
         except requests.exceptions.RequestException:
             server = {}
+    label = "embedded mock" if settings.embedded else url
     return {
+        "key": settings.target_name or label,
+        "vendor": profile.name,
         "url": url,
-        "label": "embedded mock" if settings.embedded else url,
+        "label": label,
         "embedded": settings.embedded,
         "api_version": version,
         "tenant": tenant,

@@ -170,6 +170,9 @@ def test_settings_reach_xdist_workers_whole():
         proxy="http://proxy.example:3128",
         max_response_mb=5,
         no_answer_limit=7,
+        shard=(2, 3),
+        run_id="run-42",
+        target_name="customer 12",
         preflighted=True,
     )
     defaults = Settings(base_url=None)

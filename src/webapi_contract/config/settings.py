@@ -6,6 +6,8 @@ import base64
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from datetime import UTC, datetime
+from secrets import token_hex
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -65,6 +67,9 @@ class Settings:
     proxy: str | None = field(default=None, repr=False)
     max_response_mb: int = _DEFAULTS["max_response_mb"]
     no_answer_limit: int = _DEFAULTS["no_answer_limit"]
+    shard: tuple[int, int] | None = None
+    run_id: str | None = None
+    target_name: str | None = None
     # Not settings: facts about the target once the run has one.
     embedded: bool = False
     preflighted: bool = False
@@ -90,6 +95,18 @@ class Settings:
             xsrf_cookie=xsrf_cookie,
             embedded=True,
         )
+
+    def identified(self) -> Settings:
+        """These settings with a run id: the given one, else a fresh one (time and random)."""
+        if self.run_id:
+            return self
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        return replace(self, run_id=f"{stamp}-{token_hex(3)}")
+
+    def run_stamp(self) -> dict[str, Any]:
+        """Which run (and which shard of it) the reports of these settings belong to."""
+        shard = None if self.shard is None else {"index": self.shard[0], "total": self.shard[1]}
+        return {"id": self.run_id, "shard": shard}
 
     def secrets(self) -> list[str]:
         """Every secret value these settings hold, for redaction."""
@@ -199,6 +216,11 @@ def settings_from(values: Mapping[str, Any]) -> Settings:
             )
         credentials = (*credentials, from_url)
         base_url = strip_userinfo(base_url)
+    if values.get("shard") and not values.get("run_id"):
+        raise ConfigError(
+            "shard: the shards of a run need one run id: give --run-id (WEBAPI_RUN_ID), the "
+            "same for every shard, unless the CI system's run id is in the environment"
+        )
     kept = {f.name for f in fields(Settings)} - {"base_url", "credentials"}
     return Settings(
         base_url=base_url,

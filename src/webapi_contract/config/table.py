@@ -200,6 +200,38 @@ TABLE: tuple[Setting, ...] = (
         pytest_flag="--webapi-doc-base-url",
     ),
     Setting(
+        "shard",
+        "run only part I of N of the tests (a clause's cases stay together), e.g. 2/3; N CI "
+        "jobs with the same --run-id cover the run once, and `webapi-contract merge` joins them",
+        values.as_shard,
+        env=("WEBAPI_SHARD",),
+        in_pyproject=False,
+        metavar="I/N",
+        run_flag="--shard",
+        pytest_flag="--webapi-shard",
+    ),
+    Setting(
+        "run_id",
+        "the id of this run, the same for every shard of it (absent: the CI system's run id "
+        "when there is one, else a fresh one)",
+        values.as_name,
+        env=("WEBAPI_RUN_ID", "GITHUB_RUN_ID", "CI_PIPELINE_ID"),
+        in_pyproject=False,
+        metavar="ID",
+        run_flag="--run-id",
+        pytest_flag="--webapi-run-id",
+    ),
+    Setting(
+        "target_name",
+        "the target's name in the reports and the history (absent: its URL without "
+        "credentials, or `embedded mock`)",
+        values.as_name,
+        env=("WEBAPI_TARGET_NAME",),
+        metavar="NAME",
+        run_flag="--target-name",
+        pytest_flag="--webapi-target-name",
+    ),
+    Setting(
         "workers",
         "pytest-xdist workers (0 runs in this process)",
         values.as_workers,

@@ -82,6 +82,33 @@ def as_workers(name: str, value: Any) -> int:
     return count
 
 
+MAX_SHARDS = 1000
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._:@/+-]{0,99}$")
+
+
+def as_shard(name: str, value: Any) -> tuple[int, int]:
+    """"I/N": part I of N (1 <= I <= N <= MAX_SHARDS), as (I, N)."""
+    text = str(value).strip()
+    index, slash, total = text.partition("/")
+    if not slash or not index.strip().isdigit() or not total.strip().isdigit():
+        raise ConfigError(f"{name}: expected I/N, e.g. 2/3, got {value!r}")
+    i, n = int(index), int(total)
+    if not 1 <= i <= n or n > MAX_SHARDS:
+        raise ConfigError(f"{name}: I/N needs 1 <= I <= N <= {MAX_SHARDS}, got {value!r}")
+    return i, n
+
+
+def as_name(name: str, value: Any) -> str:
+    """A short printable name: letters, digits, space and ._:@/+- (up to 100 characters)."""
+    text = str(value).strip()
+    if not _NAME.match(text):
+        raise ConfigError(
+            f"{name}: expected up to 100 letters, digits, spaces or ._:@/+- "
+            f"(starting with a letter or digit), got {value!r}"
+        )
+    return text
+
+
 def as_ids(name: str, value: Any) -> tuple[int, ...]:
     """Entity ids: a list (repeated option, TOML array) or text "12,34"."""
     items = value if isinstance(value, list | tuple) else [value]

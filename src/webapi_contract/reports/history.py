@@ -22,7 +22,17 @@ from typing import IO, Any
 
 from webapi_contract.reports.conformance import NOT_RUN
 
-__all__ = ["HISTORY_FILE", "KEEP", "append", "entry_from", "failing_since", "load", "read"]
+__all__ = [
+    "HISTORY_FILE",
+    "KEEP",
+    "append",
+    "entry_from",
+    "failing_since",
+    "for_target",
+    "load",
+    "read",
+    "target_key",
+]
 
 HISTORY_FILE = "history.jsonl"
 KEEP = 100
@@ -34,6 +44,8 @@ _NUMBER = (int, float, type(None))
 _FIELDS: dict[str, tuple[type, ...]] = {
     "time": _TEXT,
     "target": _TEXT,
+    "run_id": _TEXT,
+    "shard": (dict, type(None)),
     "status": _TEXT,
     "exit_status": (int, type(None)),
     "duration_s": _NUMBER,
@@ -49,10 +61,11 @@ _FIELDS: dict[str, tuple[type, ...]] = {
 def entry_from(data: Mapping[str, Any]) -> dict[str, Any]:
     """The history line of one run, from its conformance data."""
     totals = data.get("totals", {})
-    target = data.get("target", {})
     return {
         "time": data.get("started"),
-        "target": target.get("label") or target.get("url"),
+        "target": target_key(data),
+        "run_id": data.get("run", {}).get("id"),
+        "shard": data.get("run", {}).get("shard"),
         "status": data.get("status"),
         "exit_status": data.get("exit_status"),
         "duration_s": data.get("duration_s"),
@@ -63,6 +76,19 @@ def entry_from(data: Mapping[str, Any]) -> dict[str, Any]:
         "generated_cases": totals.get("generated_cases", 0),
         "clauses": {clause["id"]: clause["verdict"] for clause in data.get("clauses", [])},
     }
+
+
+def target_key(data: Mapping[str, Any]) -> str | None:
+    """What a run's history line is keyed by: the target's name, else its URL without
+    credentials (or "embedded mock")."""
+    target = data.get("target", {})
+    key = target.get("key") or target.get("label") or target.get("url")
+    return None if key is None else str(key)
+
+
+def for_target(runs: Sequence[Mapping[str, Any]], key: str | None) -> list[Mapping[str, Any]]:
+    """The runs of one target (all runs when key is None)."""
+    return list(runs) if key is None else [run for run in runs if run.get("target") == key]
 
 
 def _lines(handle: IO[bytes]) -> Iterator[bytes | None]:

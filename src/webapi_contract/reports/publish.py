@@ -10,10 +10,16 @@ from webapi_contract.reports import history
 from webapi_contract.reports.conformance import write_json
 from webapi_contract.reports.html import render
 
-__all__ = ["CONFORMANCE_HTML", "CONFORMANCE_JSON", "publish"]
+__all__ = ["CONFORMANCE_HTML", "CONFORMANCE_JSON", "publish", "stamped"]
 
 CONFORMANCE_JSON = "conformance.json"
 CONFORMANCE_HTML = "conformance.html"
+
+
+def stamped(data: Mapping[str, Any], run: Mapping[str, Any]) -> dict[str, Any]:
+    """A run's conformance data with its vendor (from its target) and run identity (run id and
+    shard) at the top, for history keys and `webapi-contract merge`."""
+    return {"vendor": data.get("target", {}).get("vendor"), **data, "run": dict(run)}
 
 
 def publish(report_dir: Path, data: Mapping[str, Any]) -> list[dict[str, Any]]:
