@@ -145,3 +145,19 @@ def test_the_shards_of_the_shipped_suite_cover_it_once(pytester):
         if "test_generated" not in nodeid:
             clauses.setdefault(nodeid.split("[", 1)[0], set()).add(owner[nodeid])
     assert all(len(found) == 1 for found in clauses.values())
+
+
+def test_the_summary_names_the_shard_and_the_target():
+    from webapi_contract.reports import could_not_run, render_summary
+    from webapi_contract.reports.publish import stamped
+
+    target = {"key": "customer 12", "url": "https://t.example/api/v1", "label": "x"}
+    data = stamped(
+        could_not_run(target=target, started="2026-12-01T00:00:00Z", problem="p"),
+        {"id": "r9", "shard": {"index": 2, "total": 3}},
+    )
+    summary = render_summary(data)
+    assert "shard     2/3 of run r9" in summary
+    assert "named customer 12" in summary
+    unsharded = render_summary(stamped(data, {"id": "r9", "shard": None}))
+    assert "shard " not in unsharded

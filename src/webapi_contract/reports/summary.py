@@ -110,9 +110,18 @@ def render_summary(data: Mapping[str, Any], artefacts: Sequence[str] = ()) -> st
     facts = [f"API {target['api_version']}"] if target.get("api_version") else []
     if target.get("tenant"):
         facts.append(f"tenant {target['tenant']}")
+    if target.get("key") and target.get("key") not in (target.get("url"), target.get("label")):
+        facts.insert(0, f"named {target['key']}")
     lines.append(
         f"  target    {target.get('url') or '—'} ({kind}{', ' if facts else ''}{', '.join(facts)})"
     )
+    run = data.get("run") or {}
+    shard = run.get("shard") or {}
+    if shard:
+        lines.append(
+            f"  shard     {shard.get('index')}/{shard.get('total')} of run {run.get('id')} "
+            "(`webapi-contract merge` joins the shards' report folders)"
+        )
     generated = data.get("generated", {})
     statuses = ", ".join(f"{k}: {v}" for k, v in generated.get("statuses", {}).items())
     lines.append(
