@@ -18,6 +18,7 @@ SUBCOMMANDS: dict[str, str] = {
     "run": "webapi_contract.run",
     "report": "webapi_contract.reports.command",
     "selfcheck": "webapi_contract.selfcheck",
+    "merge": "webapi_contract.reports.merge_command",
 }
 
 

@@ -17,6 +17,7 @@ import itertools
 import json
 import os
 import re
+import shlex
 import socket
 import threading
 import time
@@ -38,6 +39,7 @@ from urllib3.util.retry import Retry
 from webapi_contract.config import Settings, strip_userinfo
 
 __all__ = [
+    "CURL_BODY_LIMIT",
     "MASK",
     "MIB",
     "MIN_SECRET_LENGTH",
@@ -75,6 +77,10 @@ BACKOFF_FACTOR = 0.5  # without Retry-After: urllib3 waits 0, 1, 2, 4 s
 SECRET_HEADERS = frozenset({"authorization", "x-xsrf-token", "cookie", "set-cookie", "so-apptoken"})
 _SECRET_KEY = re.compile(r"pass(word)?|secret|token|ticket|authorization", re.IGNORECASE)
 _BODY_LIMIT = 2000
+# A request body longer than this (in bytes) is cut in a curl line, with a note saying so.
+CURL_BODY_LIMIT = 4096
+# Headers curl sets itself from what it sends (a copied value would be wrong once edited).
+_CURL_OWN_HEADERS = frozenset({"content-length", "connection", "host"})
 
 
 # What one answer may cost: every attempt of a request has the request timeout from connecting to
@@ -385,6 +391,40 @@ class Exchange:
     def json(self) -> Any:
         """The response body parsed as JSON (raises ValueError when it is not JSON)."""
         return self.response.json()
+
+    def as_curl(self) -> str:
+        """The request as one curl command (method, URL, headers, body), each part shell-quoted.
+
+        Not masked: the caller masks it with the one masking (`masker(secrets).text`, or
+        `reports.scrub_text`). Credentials in the URL are dropped; a body over CURL_BODY_LIMIT
+        bytes is cut, and a trailing shell comment says so.
+        """
+        words = ["curl"]
+        if self.method.upper() != "GET" or self.request_body is not None:
+            words += ["-X", self.method.upper()]
+        words.append(strip_userinfo(self.url))
+        compressed = False
+        for name, value in self.request_headers.items():
+            if name.lower() in _CURL_OWN_HEADERS:
+                continue
+            compressed = compressed or name.lower() == "accept-encoding"
+            words += ["-H", f"{name}: {value}"]
+        if compressed:
+            words.append("--compressed")
+        note = ""
+        body = self.request_body
+        if body is not None:
+            if isinstance(body, bytes):
+                raw = body
+            elif isinstance(body, str):
+                raw = body.encode("utf-8")
+            else:
+                raw = json.dumps(body).encode("utf-8")
+            if len(raw) > CURL_BODY_LIMIT:
+                note = f"  # body cut: first {CURL_BODY_LIMIT} of {len(raw)} bytes"
+                raw = raw[:CURL_BODY_LIMIT]
+            words += ["--data-raw", raw.decode("utf-8", "replace")]
+        return " ".join(shlex.quote(word) for word in words) + note
 
     def describe(self) -> str:
         """The request and response, secrets masked, for a failure message."""

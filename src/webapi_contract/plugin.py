@@ -13,6 +13,7 @@ of the plugin's `--webapi-*` options was given. Other tests that use the `api` o
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Generator, Iterator
 from dataclasses import replace
 from importlib.util import find_spec
@@ -38,6 +39,8 @@ from webapi_contract.config.frontends import add_pytest_options, given_to_pytest
 from webapi_contract.contract import MUST, SHOULD, Clause, Verdict
 from webapi_contract.reports import scrub_tree
 from webapi_contract.reports.conformance import LEVEL_PROPERTY
+from webapi_contract.reports.docsources import SourcesError, load_sources
+from webapi_contract.reports.junit import rename_testcases
 from webapi_contract.suites import shipped_vendors, suite_dir
 
 __all__ = ["READONLY_SKIP"]
@@ -111,7 +114,11 @@ def pytest_configure(config: pytest.Config) -> None:
         if wired.get("problem"):
             config.stash[PROBLEM] = wired["problem"]
         else:
-            config.stash[SETTINGS] = from_wire(wired["settings"])
+            config.stash[SETTINGS] = settings = from_wire(wired["settings"])
+            if settings.shard is not None:  # under xdist the workers collect: they deselect
+                config.pluginmanager.register(
+                    ShardSelection(settings.shard), "webapi-contract-shard"
+                )
         return
     preset = _preset(config)
     config.stash[IN_PLAY] = preset is not None or _in_play(config)
@@ -133,9 +140,20 @@ def pytest_configure(config: pytest.Config) -> None:
         config.stash[SETTINGS] = settings = settings.identified()
         config.stash[TALLY] = tally = LevelTally()
         config.pluginmanager.register(tally, "webapi-contract-levels")
+        try:  # every worker links doc lines through it: a broken file stops the run here, once
+            load_sources()
+        except SourcesError as exc:
+            raise pytest.UsageError(f"webapi-contract: {exc}") from exc
+        xmlpath = getattr(config.option, "xmlpath", None)
+        if xmlpath:
+            config.pluginmanager.register(
+                JunitNames(Path(xmlpath).expanduser().absolute()), "webapi-contract-junit"
+            )
     if getattr(config.option, "base_url", None):
         # pytest-base-url prints its option in the header: never with user:password@ in it
         config.option.base_url = strip_userinfo(str(config.option.base_url))
+    if settings.shard is not None:
+        config.pluginmanager.register(ShardSelection(settings.shard), "webapi-contract-shard")
     if settings.report_dir and workerinput is None:
         run = reporting.ReportRun(Path(settings.report_dir).resolve(), settings.doc_base_url)
         config.stash[REPORT_RUN] = run
@@ -220,16 +238,26 @@ def _judged_by_reading(item: pytest.Item) -> bool:
     return item.get_closest_marker("mutating") is None
 
 
-@pytest.hookimpl(trylast=True)  # after -k/-m deselection: shards split what is selected
+class ShardSelection:
+    """`--shard I/N`: keeps this shard's part of the selected tests."""
+
+    def __init__(self, shard: tuple[int, int]) -> None:
+        self.index, self.total = shard
+
+    @pytest.hookimpl(trylast=True)  # after -k/-m deselection: shards split what is selected
+    def pytest_collection_modifyitems(
+        self, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
+        kept, dropped = sharding.select(items, self.index, self.total)
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+            items[:] = kept
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     settings = config.stash.get(SETTINGS, None)
     if settings is None:
         return
-    if settings.shard is not None:
-        kept, dropped = sharding.select(items, *settings.shard)
-        if dropped:
-            config.hook.pytest_deselected(items=dropped)
-            items[:] = kept
     for item in items:
         found = _clause_of(item)
         if found is not None:
@@ -266,7 +294,15 @@ def pytest_runtest_makereport(
         if report.when == "call" or (report.when == "setup" and not report.passed):
             found = _clause_of(item)
             if found is not None:
-                reporting.record_clause(item, found, report, call, doc_base_url, secrets)
+                reporting.record_clause(
+                    item,
+                    found,
+                    report,
+                    call,
+                    doc_base_url,
+                    secrets,
+                    exchanges=config.stash[EXCHANGES].exchanges,
+                )
             if config.getoption("allure_report_dir", None):
                 reporting.attach_exchanges(config.stash[EXCHANGES].take(), secrets)
     except Exception as exc:  # a reporting problem must not turn into a test result
@@ -343,6 +379,21 @@ class StopWhenSilent:
 
     def pytest_unconfigure(self) -> None:
         SILENCE.reset()
+
+
+class JunitNames:
+    """Names junit.xml's testcases for CI viewers (the clause title; a generated test's
+    operation and mode) once pytest's junitxml has written the file in its own
+    pytest_sessionfinish: this one runs after it (trylast)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self) -> None:
+        problem = rename_testcases(self.path)
+        if problem:  # cosmetic: the run's outcome stands
+            sys.stderr.write(f"webapi-contract: {problem}\n")
 
 
 @pytest.hookimpl(tryfirst=True)

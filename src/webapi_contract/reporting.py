@@ -24,6 +24,8 @@ from webapi_contract.contract import MUST, Clause, ContractViolation
 from webapi_contract.contract.clauses import Citation
 from webapi_contract.paths import docs_dir
 from webapi_contract.reports import Collector, now_iso, publish, scrub_text, scrub_tree
+from webapi_contract.reports.docsources import SourcesError, quoted_link
+from webapi_contract.reports.publish import stamped
 
 __all__ = [
     "ExchangeLog",
@@ -40,14 +42,26 @@ MAX_ATTACHMENTS = 25
 
 def doc_path(citation: Citation) -> Path:
     """The doc page a citation names, on this machine."""
-    return docs_dir() / citation.file.removeprefix("docs/vendor/")
+    return docs_dir() / _page(citation.file)
+
+
+def _page(file: str) -> str:
+    """A cited file's path below the docs folder (the key of docs/vendor/sources.json)."""
+    return file.removeprefix("docs/vendor/")
 
 
 def doc_link(citation: Citation, base_url: str | None) -> str:
     """A link to the cited line: below base_url (e.g. the repository's web view) when given,
-    else a file: URI of the local page."""
+    else the vendor's public page the doc was taken from, scrolled to the quoted line (a text
+    fragment), else a file: URI of the local page."""
     if base_url:
         return f"{base_url.rstrip('/')}/{citation.file}#L{citation.line}"
+    try:
+        public = quoted_link(_page(citation.file), citation.quote)
+    except SourcesError as exc:
+        raise pytest.UsageError(f"webapi-contract: {exc}") from exc
+    if public:
+        return public
     return f"{doc_path(citation).resolve().as_uri()}#L{citation.line}"
 
 
@@ -160,9 +174,13 @@ def record_clause(
     call: pytest.CallInfo[Any],
     base_url: str | None,
     secrets: list[str],
+    exchanges: Iterable[Exchange] = (),
 ) -> None:
-    """Put the clause (and, on failure, expected vs received) into the report's properties (and
-    the item's, so the later phases' reports carry them too)."""
+    """Put the clause (and, on failure, expected vs received and a curl line) into the report's
+    properties (and the item's, so the later phases' reports carry them too).
+
+    The curl line resends the exchange the failed check judged, else the last of `exchanges`
+    (the test's, as the plugin's ExchangeLog holds them); secrets masked."""
     if any(name == "clause" for name, _ in report.user_properties):
         return
     citation = found.citation
@@ -179,6 +197,13 @@ def record_clause(
     if report.failed and isinstance(error, ContractViolation):
         properties.append(("clause_expected", scrub_text(error.expected, secrets)))
         properties.append(("clause_received", scrub_text(error.received, secrets)))
+    if report.failed:
+        judged = error.exchange if isinstance(error, ContractViolation) else None
+        seen = [*exchanges]
+        resend = judged if judged is not None else (seen[-1] if seen else None)
+        if resend is not None:
+            known_secrets = [*secrets, *resend.secrets]
+            properties.append(("clause_curl", scrub_text(resend.as_curl(), known_secrets)))
     report.user_properties.extend(properties)
     known = {name for name, _ in item.user_properties}
     item.user_properties.extend(p for p in properties if p[0] not in known)
@@ -232,11 +257,15 @@ class ReportRun:
             readonly=settings.readonly,
             strict=settings.strict,
         )
+        data = stamped(data, settings.run_stamp())
         for clause in data["clauses"]:
             doc = clause["doc"]
             if not doc.get("url") and doc.get("file"):
-                local = docs_dir() / str(doc["file"]).removeprefix("docs/vendor/")
-                if local.is_file():
+                page = _page(str(doc["file"]))
+                with contextlib.suppress(SourcesError):  # reported when the suite was collected
+                    doc["url"] = quoted_link(page, doc.get("quote"))
+                local = docs_dir() / page
+                if not doc.get("url") and local.is_file():
                     relative = os.path.relpath(local, self.report_dir)
                     doc["url"] = f"{Path(relative).as_posix()}#L{doc.get('line')}"
         publish(self.report_dir, data)

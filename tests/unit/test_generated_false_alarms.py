@@ -17,6 +17,7 @@ from support.breaking_proxy import Breaker, BreakingProxy
 
 from webapi_contract.config import basic
 from webapi_contract.mock import MockCredentials, MockServer
+from webapi_contract.reports.junit import pytest_name
 from webapi_contract.suites import suite_dir
 
 GENERATED = suite_dir("superoffice") / "test_generated.py"
@@ -54,7 +55,7 @@ def _findings(junit):
     for case in ET.parse(junit).getroot().iter("testcase"):
         for prop in case.iter("property"):
             if prop.get("name") == "webapi_findings":
-                found[case.get("name")] = json.loads(prop.get("value"))
+                found[pytest_name(case)] = json.loads(prop.get("value"))
     return found
 
 

@@ -19,6 +19,7 @@ from webapi_contract.config import basic
 from webapi_contract.generated.findings import Finding, findings_of
 from webapi_contract.generated.violations import entity_violations, patch_violations
 from webapi_contract.mock import MockCredentials, MockServer
+from webapi_contract.reports.junit import pytest_name
 from webapi_contract.suites import suite_dir
 
 GENERATED = suite_dir("superoffice") / "test_generated.py"
@@ -133,7 +134,7 @@ def _run(pytester, mock, breaker, *args):
     for case in ET.parse(junit).getroot().iter("testcase"):
         properties = {p.get("name"): p.get("value") for p in case.iter("property")}
         failed = case.find("failure") is not None or case.find("error") is not None
-        cases[case.get("name")] = (failed, properties)
+        cases[pytest_name(case)] = (failed, properties)
     return result, cases
 
 

@@ -161,3 +161,17 @@ def test_the_summary_names_the_shard_and_the_target():
     assert "named customer 12" in summary
     unsharded = render_summary(stamped(data, {"id": "r9", "shard": None}))
     assert "shard " not in unsharded
+
+
+def test_a_shard_under_xdist_runs_only_its_part(pytester):
+    """Under xdist the workers collect: they must deselect too (a shard of 2 workers runs what
+    the shard's collection lists, not the whole selection)."""
+    common = ["--pyargs", "webapi_contract.suites.superoffice", "-p", "no:cacheprovider"]
+    common += ["-k", "negotiation or read", "--webapi-shard=2/3", "--webapi-run-id=r1"]
+    listed = pytester.runpytest_subprocess(*common, "--collect-only", "-q")
+    expected = [line for line in listed.stdout.lines if "::" in line]
+    assert expected
+    ran = pytester.runpytest_subprocess(*common, "-n", "2", "-rA")
+    assert ran.ret == 0, ran.stdout.str()[-3000:]
+    passed = [line.split()[1] for line in ran.stdout.lines if line.startswith("PASSED ")]
+    assert sorted(passed) == sorted(expected)

@@ -192,7 +192,8 @@ TABLE: tuple[Setting, ...] = (
     Setting(
         "doc_base_url",
         "link doc lines below this URL in the reports, e.g. the repository's web view "
-        "(absent: file: links)",
+        "(absent: the vendor's public page each doc was taken from, scrolled to the quoted "
+        "line; a file: link for pages without a known source)",
         values.as_text,
         env=("WEBAPI_DOC_BASE_URL",),
         metavar="URL",

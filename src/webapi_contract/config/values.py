@@ -87,7 +87,7 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._:@/+-]{0,99}$")
 
 
 def as_shard(name: str, value: Any) -> tuple[int, int]:
-    """"I/N": part I of N (1 <= I <= N <= MAX_SHARDS), as (I, N)."""
+    """Part I of N as (I, N), from the text "I/N" (1 <= I <= N <= MAX_SHARDS)."""
     text = str(value).strip()
     index, slash, total = text.partition("/")
     if not slash or not index.strip().isdigit() or not total.strip().isdigit():

@@ -61,6 +61,7 @@ CLAUSE_PROPERTIES = {
     "clause_url": "url",
     "clause_expected": "expected",
     "clause_received": "received",
+    "clause_curl": "curl",
 }
 
 
@@ -110,6 +111,73 @@ class Collector:
     def __init__(self) -> None:
         self.cases: dict[str, CaseOutcome] = {}
 
+    @classmethod
+    def from_conformance(cls, data: Mapping[str, Any]) -> Collector:
+        """The outcomes a run's conformance data records, so that `build` over the outcomes of
+        several shards judges them as one run would. Raises ValueError when data is not a run
+        document as `build` writes it."""
+        collector = cls()
+        try:
+            for clause in data["clauses"]:
+                collector._restore_clause(clause)
+            for item in data["generated"]["items"]:
+                collector._restore(
+                    item,
+                    generated=True,
+                    properties={
+                        "generated_statuses": dict(item.get("statuses") or {}),
+                        LEVEL_PROPERTY: item.get("level") or MUST,
+                        FINDINGS_PROPERTY: list(item.get("found") or []),
+                    },
+                )
+            for other in data["other_tests"]:
+                collector._restore(other, properties={LEVEL_PROPERTY: other.get("level") or MUST})
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ValueError(f"not a run's conformance data ({type(exc).__name__}: {exc})") from exc
+        return collector
+
+    def _restore_clause(self, clause: Mapping[str, Any]) -> None:
+        doc = clause.get("doc") or {}
+        line, file = doc.get("line"), doc.get("file")
+        meta = {
+            "clause": clause["title"],
+            "clause_level": clause.get("level") or MUST,
+            "clause_area": clause.get("area"),
+            "clause_doc": f"{file or ''}:{line}" if line is not None else file,
+            "clause_quote": doc.get("quote"),
+            "clause_url": doc.get("url"),
+        }
+        for result in clause["results"]:
+            told = {
+                prop: result[key]
+                for prop, key in (
+                    ("clause_expected", "expected"),
+                    ("clause_received", "received"),
+                    ("clause_curl", "curl"),
+                )
+                if key in result
+            }
+            self._restore(result, properties={**meta, **told})
+
+    def _restore(
+        self, entry: Mapping[str, Any], *, properties: dict[str, Any], generated: bool = False
+    ) -> None:
+        nodeid = str(entry["id"])
+        if nodeid in self.cases:
+            raise ValueError(f"test {nodeid} is recorded twice")
+        outcome = str(entry["outcome"])
+        if outcome not in OUTCOMES:
+            raise ValueError(f"test {nodeid} has an unknown outcome {outcome!r}")
+        self.cases[nodeid] = CaseOutcome(
+            nodeid,
+            outcome=outcome,
+            phase=str(entry.get("phase") or "call"),
+            duration=float(entry.get("duration_s") or 0.0),
+            message=entry.get("message"),
+            properties=properties,
+            generated=generated,
+        )
+
     def add(
         self,
         nodeid: str,
@@ -155,7 +223,7 @@ class Collector:
         clauses = _clauses([c for c in cases if c.clause is not None])
         generated = _generated([c for c in cases if c.clause is None and c.generated])
         others = [
-            _case(c)
+            {**_case(c), "level": c.level}
             for c in sorted(cases, key=lambda c: c.nodeid)
             if c.clause is None and not c.generated
         ]
@@ -222,6 +290,8 @@ def _case(case: CaseOutcome) -> dict[str, Any]:
     if clause.get("expected") is not None or clause.get("received") is not None:
         entry["expected"] = clause.get("expected")
         entry["received"] = clause.get("received")
+    if case.outcome == "failed" and clause.get("curl"):
+        entry["curl"] = clause.get("curl")
     return entry
 
 
@@ -289,7 +359,10 @@ def _generated(cases: list[CaseOutcome]) -> dict[str, Any]:
         entry["cases"] = sum(counts.values())
         entry["statuses"] = dict(sorted(counts.items()))
         entry["level"] = case.level
-        entry["findings"] = len(_findings_of(case))
+        found = _findings_of(case)
+        entry["findings"] = len(found)
+        # the findings themselves, so that merged shards group them as one run would
+        entry["found"] = [dict(f) for f in found]
         items.append(entry)
     outcomes = Counter(OUTCOMES[c.outcome] for c in cases)
     return {

@@ -35,7 +35,9 @@ __all__ = [
 ]
 
 HISTORY_FILE = "history.jsonl"
+# Runs kept per target, and targets kept (the most recently run ones) in one file.
 KEEP = 100
+MAX_TARGETS = 50
 # A run's line is a few kB (a verdict per clause); a longer line is not one of ours.
 MAX_LINE_BYTES = 1024 * 1024
 # The fields of a run's line and the types each may have (None: absent or null).
@@ -87,8 +89,11 @@ def target_key(data: Mapping[str, Any]) -> str | None:
 
 
 def for_target(runs: Sequence[Mapping[str, Any]], key: str | None) -> list[Mapping[str, Any]]:
-    """The runs of one target (all runs when key is None)."""
-    return list(runs) if key is None else [run for run in runs if run.get("target") == key]
+    """The runs of one target (all runs when key is None); a line that names no target (written
+    before runs were keyed by target) counts for every target."""
+    if key is None:
+        return list(runs)
+    return [run for run in runs if run.get("target") in (key, None)]
 
 
 def _lines(handle: IO[bytes]) -> Iterator[bytes | None]:
@@ -170,7 +175,7 @@ def append(path: Path, entry: Mapping[str, Any], keep: int = KEEP) -> list[dict[
 
     Skipped lines of the file are not written back. When the file cannot be written, a warning
     says so and the runs are still returned (the run's reports do not depend on it)."""
-    runs = [*load(path, keep), dict(entry)][-keep:]
+    runs = _kept([*load(path, keep * MAX_TARGETS), dict(entry)], keep)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(
@@ -192,6 +197,28 @@ def append(path: Path, entry: Mapping[str, Any], keep: int = KEEP) -> list[dict[
         Path(temporary).unlink(missing_ok=True)
         raise
     return runs
+
+
+def _kept(runs: Sequence[dict[str, Any]], keep: int) -> list[dict[str, Any]]:
+    """The last `keep` runs of each target (of the MAX_TARGETS targets run last), oldest first;
+    a run recorded again (same target, run id and shard: a merge repeated into one folder)
+    replaces its earlier line."""
+    latest: dict[tuple[Any, ...], int] = {}
+    for index, run in enumerate(runs):
+        if run.get("run_id"):
+            latest[(run.get("target"), run["run_id"], json.dumps(run.get("shard")))] = index
+    unique = [
+        run
+        for index, run in enumerate(runs)
+        if not run.get("run_id")
+        or latest[(run.get("target"), run["run_id"], json.dumps(run.get("shard")))] == index
+    ]
+    targets = list(dict.fromkeys(run.get("target") for run in reversed(unique)))[:MAX_TARGETS]
+    kept: list[dict[str, Any]] = []
+    for target in targets:
+        kept += [run for run in unique if run.get("target") == target][-keep:]
+    order = {id(run): index for index, run in enumerate(unique)}
+    return sorted(kept, key=lambda run: order[id(run)])
 
 
 def failing_since(runs: Sequence[Mapping[str, Any]], clause_id: str) -> tuple[str | None, int]:

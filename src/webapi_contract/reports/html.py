@@ -1,8 +1,13 @@
 """conformance.html: one self-contained page (inline CSS, inline SVG, no script, no external asset).
 
-It shows the verdict of the run, the trend of passed/failed clauses over the runs in
-history.jsonl as a chart, and the matrix clause x verdict, each clause citing its doc line and,
-when it failed, what was expected and what was received. Every piece of text is escaped.
+A run's page opens with its verdict and, when anything failed, what went wrong: the failed
+clauses (must first, then should), each with expected vs received, its doc line and a curl line
+to resend the request, then the grouped generated findings. Then the trend of passed/failed
+clauses over the target's runs in history.jsonl as a chart, the areas, and the matrix clause x
+verdict. The fleet page (`render_fleet`, several targets merged) opens with the overall status,
+then each target's "what went wrong", the tenants x clauses matrix (since when a cell fails), and
+a trend per target. Every piece of text is escaped; a Content-Security-Policy forbids loading
+anything.
 """
 
 from __future__ import annotations
@@ -14,7 +19,9 @@ from typing import Any
 from webapi_contract.reports.conformance import NOT_RUN, OUTCOMES
 from webapi_contract.reports.history import failing_since
 
-__all__ = ["render", "trend_svg"]
+__all__ = ["FLEET_FORMAT", "render", "render_fleet", "runs_of_target", "target_key", "trend_svg"]
+
+FLEET_FORMAT = "webapi-contract/fleet/1"
 
 TREND_CELLS = 20
 _COLOURS = {
@@ -63,7 +70,24 @@ pre.expected{border-left:4px solid #2e7d32}pre.received{border-left:4px solid #c
 .legend span{display:inline-block;margin-right:14px}
 .legend i{display:inline-block;width:10px;height:10px;margin-right:4px;border-radius:2px}
 footer{margin-top:32px;color:#757575;font-size:12px}
+section.wrong{background:#fff;border:1px solid #ef9a9a;border-left:6px solid #c62828;
+border-radius:6px;padding:4px 14px 10px;margin:12px 0}
+article.wrong-clause{border-top:1px solid #f0f0f0;padding:8px 0}
+article.wrong-clause h3,article.wrong-clause h4{font-size:15px;margin:4px 0}
+.area{color:#616161;font-weight:400;font-size:12px}
+pre.curl{user-select:all;border-left:4px solid #546e7a}
+.target-head{display:flex;gap:10px;align-items:baseline}
+table.fleet td.cell{white-space:nowrap}
+.problem{color:#5d4037;font-weight:600}
 """
+# Nothing is loaded from anywhere: inline styles and data: images only, no script.
+_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+_HEAD = (
+    '<html lang="en"><head><meta charset="utf-8">'
+    f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
+    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+)
+_LEVEL_ORDER = {"must": 0, "should": 1}
 
 
 def _e(value: Any) -> str:
@@ -88,7 +112,12 @@ def _short_time(value: Any) -> str:
     return text.replace("T", " ").replace("Z", "")[:16]
 
 
-def trend_svg(runs: Sequence[Mapping[str, Any]], width: int = 760, height: int = 220) -> str:
+def trend_svg(
+    runs: Sequence[Mapping[str, Any]],
+    width: int = 760,
+    height: int = 220,
+    element_id: str = "trend-chart",
+) -> str:
     """A stacked bar chart of passed/failed/skipped/not run clauses per run (inline SVG)."""
     left, right, top, bottom = 44, 12, 12, 34
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -98,8 +127,9 @@ def trend_svg(runs: Sequence[Mapping[str, Any]], width: int = 760, height: int =
     bar = max(min(slot * 0.72, 36.0), 1.5)
     label = f"Clauses passed and failed over the last {len(runs)} run(s)"
     parts = [
-        f'<svg id="trend-chart" xmlns="http://www.w3.org/2000/svg" width="{width}" '
-        f'height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="{_e(label)}" '
+        f'<svg id="{_e(element_id)}" class="trend-chart" xmlns="http://www.w3.org/2000/svg" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{_e(label)}" '
         'style="width:100%;height:auto;max-height:320px">',
         f"<title>{_e(label)}</title>",
     ]
@@ -179,6 +209,11 @@ def _failure_detail(result: Mapping[str, Any]) -> str:
             f'{_e(result.get("expected"))}</pre>Received:<pre class="received">'
             f"{_e(result.get('received'))}</pre></div>"
         )
+    if result.get("curl"):
+        parts.append(
+            '<div class="resend">Resend it (secrets masked):'
+            f'<pre class="curl">{_e(result.get("curl"))}</pre></div>'
+        )
     if result.get("message"):
         parts.append(
             "<details><summary>Full failure message</summary>"
@@ -204,14 +239,7 @@ def _matrix(data: Mapping[str, Any], runs: Sequence[Mapping[str, Any]]) -> str:
         )
         since_note = _not_run_note(clause) if verdict == NOT_RUN else ""
         if verdict == "failed":
-            since, streak = failing_since(runs, clause["id"])
-            if streak > 1:
-                since_note = (
-                    f'<div class="since">failing since {_e(_short_time(since))} UTC '
-                    f"({streak} runs)</div>"
-                )
-            else:
-                since_note = '<div class="since">new failure in this run</div>'
+            since_note = _since_note(runs, clause["id"])
         rows.append(
             f'<tr class="clause verdict-{_slug(verdict)}" data-clause-id="{_e(clause["id"])}" '
             f'data-verdict="{_e(verdict)}"><td>{_e(clause.get("area"))}</td>'
@@ -229,6 +257,15 @@ def _matrix(data: Mapping[str, Any], runs: Sequence[Mapping[str, Any]]) -> str:
         rows.append('<tr><td colspan="9">No clause was judged in this run.</td></tr>')
     rows.append("</tbody></table>")
     return "".join(rows)
+
+
+def _since_note(runs: Sequence[Mapping[str, Any]], clause_id: str) -> str:
+    since, streak = failing_since(runs, clause_id)
+    if streak > 1:
+        return (
+            f'<div class="since">failing since {_e(_short_time(since))} UTC ({streak} runs)</div>'
+        )
+    return '<div class="since">new failure in this run</div>'
 
 
 def _not_run_note(clause: Mapping[str, Any]) -> str:
@@ -270,7 +307,11 @@ def _generated(data: Mapping[str, Any]) -> str:
         + (f", {int(generated['not_run'])} {NOT_RUN}" if generated.get("not_run") else "")
         + ")"
         f"{'; statuses ' + _e(statuses) if statuses else ''}.</p>",
-        _findings(generated.get("findings", [])),
+        (
+            f"<p>{len(generated['findings'])} grouped finding(s): see What went wrong above.</p>"
+            if generated.get("findings")
+            else ""
+        ),
         '<table id="generated"><thead><tr><th>Test</th><th>Outcome</th>'
         '<th class="num">cases</th><th>Statuses</th></tr></thead><tbody>',
     ]
@@ -297,7 +338,7 @@ def _findings(findings: Sequence[Mapping[str, Any]]) -> str:
     if not findings:
         return ""
     rows = [
-        '<table id="findings"><thead><tr><th>Level</th><th>Check</th><th>Status</th>'
+        '<table class="findings"><thead><tr><th>Level</th><th>Check</th><th>Status</th>'
         '<th>Schema location</th><th class="num">count</th><th>Operations</th></tr></thead>'
         "<tbody>"
     ]
@@ -400,35 +441,314 @@ def _facts(data: Mapping[str, Any]) -> str:
     return f'<dl class="facts" id="facts">{body}</dl>'
 
 
-def render(data: Mapping[str, Any], runs: Sequence[Mapping[str, Any]]) -> str:
-    """The page for one run's conformance data and the runs of the history (this one last)."""
-    target = data.get("target", {})
-    title = f"Contract conformance — {target.get('label') or target.get('url') or 'target'}"
-    legend = "".join(
-        f'<span><i style="background:{_COLOURS[outcome]}"></i>{_COUNTS[key]} clauses</span>'
-        for outcome, key in OUTCOMES.items()
+def _map(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list | tuple) else []
+
+
+def target_key(data: Mapping[str, Any]) -> str:
+    """The key of a run's target: its key, else its label or URL (runs before keys had them)."""
+    target = _map(data.get("target"))
+    return str(target.get("key") or target.get("label") or target.get("url") or "")
+
+
+def runs_of_target(
+    data: Mapping[str, Any], runs: Sequence[Mapping[str, Any]]
+) -> list[Mapping[str, Any]]:
+    """The runs of a history that are of data's target (a history may hold several targets).
+
+    A run names its target by key (by label or URL before targets had keys); a run that names no
+    target is kept (it cannot be told apart), and so is every run when data names no target."""
+    wanted = target_key(data)
+    if not wanted:
+        return list(runs)
+    return [run for run in runs if run.get("target") in (None, "", wanted)]
+
+
+def _failed_clauses(data: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The failed clauses, must first, then should (the order of the data within each)."""
+    failed = [_map(c) for c in _list(data.get("clauses")) if _map(c).get("verdict") == "failed"]
+    return sorted(failed, key=lambda c: _LEVEL_ORDER.get(str(c.get("level", "must")), 0))
+
+
+def _failed_tests(items: Sequence[Any], heading: str, title: str) -> str:
+    rows = [f'<{heading}>{_e(title)}</{heading}><ul class="failed-tests">']
+    for item in items:
+        message = _map(item).get("message")
+        shown = f'<pre class="message">{_e(message)}</pre>' if message else ""
+        rows.append(f'<li data-verdict="failed">{_e(_map(item).get("id"))}{shown}</li>')
+    rows.append("</ul>")
+    return "".join(rows)
+
+
+def _what_went_wrong(
+    data: Mapping[str, Any],
+    runs: Sequence[Mapping[str, Any]],
+    *,
+    element_id: str = "what-went-wrong",
+    heading: str = "h2",
+) -> str:
+    """What failed in a run, first thing on the page: the failed clauses (must, then should),
+    each with its level, doc line, expected vs received and curl line; the grouped generated
+    findings; generated tests that failed without a finding; other failed tests. Empty when
+    nothing failed."""
+    clauses = _failed_clauses(data)
+    generated = _map(data.get("generated"))
+    findings = [_map(f) for f in _list(generated.get("findings"))]
+    unexplained = [
+        i
+        for i in _list(generated.get("items"))
+        if _map(i).get("outcome") == "failed" and not _map(i).get("findings")
+    ]
+    others = [t for t in _list(data.get("other_tests")) if _map(t).get("outcome") == "failed"]
+    if not (clauses or findings or unexplained or others):
+        return ""
+    sub = f"h{min(int(heading[1:]) + 1, 6)}"
+    parts = [
+        f'<section class="wrong" id="{_e(element_id)}" data-target="{_e(target_key(data))}">',
+        f"<{heading}>What went wrong</{heading}>",
+    ]
+    if clauses:
+        musts = sum(1 for c in clauses if c.get("level", "must") != "should")
+        parts.append(
+            f"<p>{len(clauses)} clause(s) failed: {musts} must, {len(clauses) - musts} should.</p>"
+        )
+    for clause in clauses:
+        level = str(clause.get("level") or "must")
+        failed = [
+            _map(r) for r in _list(clause.get("results")) if _map(r).get("outcome") == "failed"
+        ]
+        parts.append(
+            f'<article class="wrong-clause" data-clause-id="{_e(clause.get("id"))}" '
+            f'data-level="{_e(level)}"><{sub}><span class="level level-{_slug(level)}">'
+            f"{_e(level)}</span> {_e(clause.get('title'))} "
+            f'<span class="area">{_e(clause.get("area"))}</span></{sub}>'
+            f"{_since_note(runs, str(clause.get('id')))}"
+            f'<div class="doc-line">Doc line: {_doc_cell(_map(clause.get("doc")))}</div>'
+            + "".join(_failure_detail(result) for result in failed)
+            + "</article>"
+        )
+    if findings:
+        parts.append(f"<{sub}>Generated findings ({len(findings)} grouped)</{sub}>")
+        parts.append(_findings(findings))
+    if unexplained:
+        parts.append(
+            _failed_tests(unexplained, sub, "Generated tests that failed without a finding")
+        )
+    if others:
+        parts.append(_failed_tests(others, sub, "Other tests that failed"))
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _legend() -> str:
+    return (
+        "".join(
+            f'<span><i style="background:{_COLOURS[outcome]}"></i>{_COUNTS[key]} clauses</span>'
+            for outcome, key in OUTCOMES.items()
+        )
+        + '<span><i style="background:#5d4037"></i>could not run</span>'
     )
+
+
+_FOOTER = (
+    "<footer>Written by webapi-contract. Artefacts beside this page: conformance.json, "
+    "history.jsonl, junit.xml, allure-results/ (and allure-report/ once built). "
+    "Credentials are masked in every artefact.</footer>"
+)
+
+
+def render(data: Mapping[str, Any], runs: Sequence[Mapping[str, Any]]) -> str:
+    """The page for one run's conformance data and the runs of the history (this one last).
+
+    The history may hold other targets' runs: only this target's are charted and counted."""
+    runs = runs_of_target(data, runs)
+    title = f"Contract conformance — {target_key(data) or 'target'}"
     return "".join(
         [
             "<!DOCTYPE html>\n",
-            '<html lang="en"><head><meta charset="utf-8">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            _HEAD,
             f"<title>{_e(title)}</title><style>{_CSS}</style></head><body><main>",
             f"<h1>{_e(title)}</h1>",
             _banner(data),
             _facts(data),
+            _what_went_wrong(data, runs),
             f"<h2>Trend over {len(runs)} run(s)</h2>",
-            f'<div class="chart">{trend_svg(runs)}<div class="legend">{legend}'
-            '<span><i style="background:#5d4037"></i>could not run</span></div></div>',
+            f'<div class="chart">{trend_svg(runs)}<div class="legend">{_legend()}</div></div>',
             "<h2>Clauses per area</h2>",
             _areas(data),
             "<h2>Conformance matrix: clause × verdict</h2>",
             _matrix(data, runs),
             _generated(data),
             _others(data),
-            "<footer>Written by webapi-contract. Artefacts beside this page: conformance.json, "
-            "history.jsonl, junit.xml, allure-results/ (and allure-report/ once built). "
-            "Credentials are masked in every artefact.</footer>",
+            _FOOTER,
             "</main></body></html>\n",
         ]
     )
+
+
+def _status_class(status: Any) -> str:
+    if status in ("passed", "failed"):
+        return str(status)
+    return "could-not-run"
+
+
+def _fleet_banner(fleet: Mapping[str, Any], documents: Sequence[Mapping[str, Any]]) -> str:
+    status = str(fleet.get("status") or "")
+    count = len(documents)
+    failed = sum(1 for d in documents if d.get("status") == "failed")
+    stuck = sum(1 for d in documents if d.get("status") == "could not run")
+    tail = f"; {stuck} could not run" if stuck and status != "could not run" else ""
+    if status == "failed":
+        text = f"FAILED — {failed} of {count} target run(s) failed{tail}"
+    elif status == "could not run":
+        text = f"COULD NOT RUN — {stuck} of {count} target run(s) could not run"
+    elif status == "passed":
+        text = f"PASSED — {count} of {count} target run(s) passed{tail}"
+    else:
+        text = f"{status.upper() or 'NO STATUS'} — {count} target run(s)"
+    return (
+        f'<div class="banner {_status_class(status)}" id="status" '
+        f'data-status="{_e(status.replace(" ", "-"))}">{_e(text)}</div>'
+    )
+
+
+def _run_line(data: Mapping[str, Any]) -> str:
+    """One line on a target's run: its status and clause counts (or why it could not run)."""
+    totals = _map(data.get("totals"))
+    status = data.get("status")
+    if status == "could not run":
+        return f'<p class="problem">Could not run: {_e(data.get("problem"))}</p>'
+    run = _map(data.get("run"))
+    said = f" Run {_e(run.get('id'))}." if run.get("id") else ""
+    return (
+        f"<p>{int(totals.get('failed', 0))} of {int(totals.get('clauses', 0))} clauses failed, "
+        f"{int(totals.get('passed', 0))} passed; started {_e(_short_time(data.get('started')))} "
+        f"UTC.{said}</p>"
+    )
+
+
+def _fleet_since(runs: Sequence[Mapping[str, Any]], clause_id: str, started: Any) -> str:
+    since, streak = failing_since(runs, clause_id)
+    if since is None:  # the history does not hold this run: it is the first failure known
+        since, streak = started, 1
+    return (
+        f'<div class="since">since {_e(_short_time(since))} UTC '
+        f"({streak} run{'s' if streak != 1 else ''})</div>"
+    )
+
+
+def _fleet_matrix(
+    fleet: Mapping[str, Any],
+    keys: Sequence[str],
+    documents: Mapping[str, Mapping[str, Any]],
+    runs: Mapping[str, Sequence[Mapping[str, Any]]],
+) -> str:
+    matrix = _map(fleet.get("matrix"))
+    verdicts = _map(matrix.get("verdicts"))
+    rows = [
+        '<table id="fleet-matrix" class="fleet"><thead><tr><th>Clause</th><th>Level</th>'
+        "<th>Doc line</th>"
+        + "".join(f'<th data-target="{_e(key)}">{_e(key)}</th>' for key in keys)
+        + "</tr></thead><tbody>"
+    ]
+    clauses = [_map(c) for c in _list(matrix.get("clauses"))]
+    for clause in clauses:
+        clause_id = str(clause.get("id"))
+        level = str(clause.get("level") or "must")
+        cells = []
+        for key in keys:
+            verdict = _map(verdicts.get(key)).get(clause_id)
+            where = f'data-target="{_e(key)}" data-clause-id="{_e(clause_id)}"'
+            if verdict is None:
+                cells.append(
+                    f'<td class="cell verdict-none" {where} title="not judged there">—</td>'
+                )
+                continue
+            note = ""
+            if verdict == "failed":
+                note = _fleet_since(runs.get(key, []), clause_id, documents[key].get("started"))
+            cells.append(
+                f'<td class="cell verdict-{_slug(verdict)}" {where} data-verdict="{_e(verdict)}">'
+                f'<span class="verdict {_slug(verdict)}">{_e(verdict)}</span>{note}</td>'
+            )
+        rows.append(
+            f'<tr data-clause-id="{_e(clause_id)}"><td>{_e(clause.get("title"))} '
+            f'<span class="area">{_e(clause.get("area"))}</span></td>'
+            f'<td><span class="level level-{_slug(level)}">{_e(level)}</span></td>'
+            f"<td>{_doc_cell(_map(clause.get('doc')))}</td>{''.join(cells)}</tr>"
+        )
+    if not clauses:
+        rows.append(f'<tr><td colspan="{3 + len(keys)}">No clause was judged.</td></tr>')
+    rows.append("</tbody></table>")
+    return "".join(rows)
+
+
+def render_fleet(
+    fleet: Mapping[str, Any], runs_by_target: Mapping[str, Sequence[Mapping[str, Any]]]
+) -> str:
+    """The page of a fleet (format webapi-contract/fleet/1: several targets, or several runs,
+    merged): the overall status, what went wrong per target, the tenants x clauses matrix (since
+    when a cell fails), a trend per target. runs_by_target: target key -> its history runs,
+    oldest first."""
+    documents = [_map(d) for d in _list(fleet.get("targets"))]
+    keys: list[str] = []
+    by_key: dict[str, Mapping[str, Any]] = {}
+    for document in documents:
+        key = target_key(document)
+        if key not in by_key:
+            keys.append(key)
+        by_key[key] = document  # several runs of a target: the matrix is of the last
+    for key in _map(_map(fleet.get("matrix")).get("verdicts")):
+        if str(key) not in by_key:
+            keys.append(str(key))
+            by_key[str(key)] = {"target": {"key": str(key)}}
+    runs = {key: runs_of_target(by_key[key], runs_by_target.get(key, [])) for key in keys}
+    title = f"Contract conformance — {len(keys)} targets"
+    parts = [
+        "<!DOCTYPE html>\n",
+        _HEAD,
+        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body><main>",
+        f"<h1>{_e(title)}</h1>",
+        _fleet_banner(fleet, documents),
+        '<dl class="facts" id="facts">'
+        + "".join(
+            f"<dt>{_e(name)}</dt><dd>{_e(value)}</dd>"
+            for name, value in (
+                ("Targets", ", ".join(keys) or "none"),
+                ("Merged", f"{_short_time(fleet.get('generated'))} UTC"),
+                ("Exit status", fleet.get("exit_status")),
+            )
+        )
+        + "</dl>",
+        "<h2>Per target</h2>",
+    ]
+    for index, document in enumerate(documents):
+        key = target_key(document)
+        status = str(document.get("status") or "")
+        wrong = _what_went_wrong(
+            document, runs[key], element_id=f"what-went-wrong-{index}", heading="h4"
+        )
+        if not wrong and status != "could not run":  # its line said why it could not
+            wrong = "<p>Nothing went wrong.</p>"
+        parts.append(
+            f'<section class="target" id="target-{index}" data-target="{_e(key)}">'
+            f'<div class="target-head"><h3>{_e(key)}</h3><span class="verdict '
+            f'{_status_class(status)}">{_e(status)}</span></div>{_run_line(document)}'
+            f"{wrong}</section>"
+        )
+    parts += [
+        "<h2>Tenants × clauses: which target breaks which clause, since when</h2>",
+        _fleet_matrix(fleet, keys, by_key, runs),
+        "<h2>Trend per target</h2>",
+    ]
+    for index, key in enumerate(keys):
+        parts.append(
+            f'<h3>{_e(key)}</h3><div class="chart" data-target="{_e(key)}">'
+            f"{trend_svg(runs[key], height=160, element_id=f'trend-chart-{index}')}</div>"
+        )
+    parts += [f'<div class="legend">{_legend()}</div>', _FOOTER, "</main></body></html>\n"]
+    return "".join(parts)

@@ -22,10 +22,12 @@ def stamped(data: Mapping[str, Any], run: Mapping[str, Any]) -> dict[str, Any]:
     return {"vendor": data.get("target", {}).get("vendor"), **data, "run": dict(run)}
 
 
-def publish(report_dir: Path, data: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Append the run to the history, then write the JSON and the page; the runs charted."""
+def publish(report_dir: Path, data: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """Append the run to the history, then write the JSON and the page; the runs charted (this
+    target's)."""
     report_dir.mkdir(parents=True, exist_ok=True)
-    runs = history.append(report_dir / history.HISTORY_FILE, history.entry_from(data))
+    recorded = history.append(report_dir / history.HISTORY_FILE, history.entry_from(data))
+    runs = history.for_target(recorded, history.target_key(data))
     document = {**data, "history": {"file": history.HISTORY_FILE, "runs": len(runs)}}
     write_json(report_dir / CONFORMANCE_JSON, document)
     page = report_dir / CONFORMANCE_HTML
