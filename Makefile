@@ -21,9 +21,11 @@ test: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/webapi-contract derive --check
-	$(BIN)/python -m pytest tests/unit -q -p no:cacheprovider
+	$(BIN)/python -m pytest tests/unit -q -n 2 -p no:cacheprovider
 	$(BIN)/python -m pytest src/webapi_contract/suites/superoffice -q -n 2 -p no:cacheprovider
+	$(BIN)/python -m pytest src/webapi_contract/suites/odyssee -q -n 2 -p no:cacheprovider --webapi-vendor odyssee
 	$(BIN)/webapi-contract selfcheck
+	$(BIN)/webapi-contract selfcheck --vendor odyssee
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -37,6 +37,7 @@ from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
 from webapi_contract.config import Settings, strip_userinfo
+from webapi_contract.vendors import PROFILES
 
 __all__ = [
     "CURL_BODY_LIMIT",
@@ -57,6 +58,7 @@ __all__ = [
     "TargetSilent",
     "TargetStoppedAnswering",
     "ThrottleRetry",
+    "body_secrets",
     "contract_session",
     "keep_headers_as_set",
     "masker",
@@ -179,6 +181,47 @@ def redact_body(body: Any) -> Any:
     if isinstance(body, list):
         return [redact_body(v) for v in body]
     return body
+
+
+def body_secrets(names: Iterable[str], *bodies: Any) -> list[str]:
+    """The text values of the members called one of names (any case, at any depth) in bodies:
+    JSON values, or JSON or XML text (str or bytes). A vendor's secret body fields (its
+    profile's `secret_fields`) are found this way in each exchange, and masked with it."""
+    wanted = {name.lower() for name in names}
+    if not wanted:
+        return []
+    found: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            for key, member in value.items():
+                if str(key).lower() in wanted and isinstance(member, str | int | float):
+                    found.append(str(member))
+                else:
+                    walk(member)
+        elif isinstance(value, list):
+            for member in value:
+                walk(member)
+
+    for body in bodies:
+        if isinstance(body, bytes | str):
+            text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+            try:
+                walk(json.loads(text))
+            except ValueError:
+                found += _xml_members(wanted, text)
+        else:
+            walk(body)
+    return list(dict.fromkeys(found))
+
+
+def _xml_members(wanted: set[str], text: str) -> list[str]:
+    """The text of XML elements named one of wanted (any case, any namespace prefix)."""
+    if "<" not in text:
+        return []
+    names = "|".join(re.escape(name) for name in sorted(wanted))
+    element = re.compile(rf"<(?:[\w.-]+:)?(?:{names})(?:\s[^>]*)?>([^<]*)<", re.IGNORECASE)
+    return [html.unescape(value) for value in element.findall(text)]
 
 
 # --- Masking: the one place that knows how a secret may be written -------------------------
@@ -908,12 +951,20 @@ class ApiClient:
             request_body=json_body if json_body is not None else data,
             response=response,
             elapsed_ms=elapsed,
-            secrets=tuple(self.settings.secrets()),
+            secrets=self._secrets(json_body if json_body is not None else data, response),
             retries=_throttled_attempts(response),
         )
         for observe in self.observers:
             observe(self.last)
         return self.last
+
+    def _secrets(self, body: Any, response: requests.Response) -> tuple[str, ...]:
+        """The settings' secrets and the values of the vendor's secret body fields found in the
+        request and response bodies of an exchange."""
+        vendor = PROFILES.get(self.settings.vendor)
+        fields = vendor.secret_fields if vendor is not None else ()
+        found = body_secrets(fields, body, response.content) if fields else []
+        return (*self.settings.secrets(), *found)
 
     def get(self, path: str, **kwargs: Any) -> Exchange:
         """GET path."""

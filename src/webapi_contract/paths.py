@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
-__all__ = ["docs_dir", "repo_root", "schemas_dir"]
+__all__ = ["DEFAULT_VENDOR", "docs_dir", "repo_root", "schemas_dir"]
 
 _PACKAGE = Path(__file__).resolve().parent
 _DATA = _PACKAGE / "_data"
+DEFAULT_VENDOR = "superoffice"  # its contract lives at the root of schemas/, as it always has
+_VENDOR_NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 
 def repo_root() -> Path | None:
@@ -27,9 +30,14 @@ def _locate(env: str, relative: str) -> Path:
     return _DATA / relative
 
 
-def schemas_dir() -> Path:
-    """The folder of derived JSON Schemas and `openapi.json` (override: WEBAPI_SCHEMAS_DIR)."""
-    return _locate("WEBAPI_SCHEMAS_DIR", "schemas")
+def schemas_dir(vendor: str = DEFAULT_VENDOR) -> Path:
+    """The folder of a vendor's derived JSON Schemas and `openapi.json`: `schemas/` for
+    SuperOffice, `schemas/<vendor>/` for any other (override of `schemas/`: WEBAPI_SCHEMAS_DIR).
+    ValueError for a vendor name that is not a plain lowercase name."""
+    if not _VENDOR_NAME.fullmatch(vendor):
+        raise ValueError(f"not a vendor name: {vendor!r}")
+    root = _locate("WEBAPI_SCHEMAS_DIR", "schemas")
+    return root if vendor == DEFAULT_VENDOR else root / vendor
 
 
 def docs_dir() -> Path:

@@ -29,6 +29,7 @@ from webapi_contract.config import (
     ConfigError,
     PresetSettings,
     Settings,
+    by_name,
     from_wire,
     read_pyproject,
     resolve,
@@ -86,16 +87,36 @@ def _arg_paths(config: pytest.Config) -> list[Path]:
     return found
 
 
+def _suites_named(config: pytest.Config) -> set[str]:
+    """The vendors whose shipped suite pytest was asked to collect (a path in, above or below
+    it)."""
+    suites = {vendor: suite_dir(vendor).resolve() for vendor in shipped_vendors()}
+    return {
+        vendor
+        for path in _arg_paths(config)
+        for vendor, suite in suites.items()
+        if path == suite or suite in path.parents or path in suite.parents
+    }
+
+
 def _in_play(config: pytest.Config) -> bool:
     """Whether this session runs a contract suite (see the module docstring)."""
     if any(value is not None for value in given_to_pytest(config, borrowed=False).values()):
         return True
-    suites = [suite_dir(vendor).resolve() for vendor in shipped_vendors()]
-    for path in _arg_paths(config):
-        for suite in suites:
-            if path == suite or suite in path.parents or path in suite.parents:
-                return True
-    return False
+    return bool(_suites_named(config))
+
+
+def _vendor_problem(config: pytest.Config, settings: Settings) -> str | None:
+    """A vendor's shipped suite run as another vendor (its mock, its profile): one line."""
+    named = _suites_named(config)
+    if not named or settings.vendor in named:
+        return None
+    other = sorted(named)[0]
+    setting = by_name("vendor")
+    return (
+        f"webapi-contract: the {other} suite runs against the {other} vendor, but the vendor "
+        f"setting is {settings.vendor}: give {setting.pytest_flag} {other} ({setting.env[0]})"
+    )
 
 
 @pytest.hookimpl(trylast=True)  # after pytest-base-url has read its ini value
@@ -135,6 +156,9 @@ def pytest_configure(config: pytest.Config) -> None:
     if PROBLEM in config.stash:
         raise pytest.UsageError(config.stash[PROBLEM])
     settings = config.stash[SETTINGS]
+    mismatch = _vendor_problem(config, settings)
+    if mismatch is not None:
+        raise pytest.UsageError(mismatch)
     if workerinput is None:
         # one run id for the controller, its workers and every report of the run
         config.stash[SETTINGS] = settings = settings.identified()
@@ -176,12 +200,16 @@ def _settings(config: pytest.Config) -> Settings:
     settings = config.stash[SETTINGS]
     if settings.base_url is None:
         try:
-            embedded = targets.start_embedded()
+            embedded = targets.start_embedded(settings.vendor)
         except targets.TargetError as exc:
             _stop(config, f"webapi-contract: {exc}")
         config.stash[EMBEDDED] = embedded
         settings = settings.with_target(
-            embedded.base_url, embedded.credentials, embedded.xsrf_token, embedded.xsrf_cookie
+            embedded.base_url,
+            embedded.credentials,
+            embedded.xsrf_token,
+            embedded.xsrf_cookie,
+            embedded.domain,
         )
     elif not settings.preflighted and not settings.embedded:
         problem = targets.preflight(settings)

@@ -103,9 +103,10 @@ def _fail(message: str) -> int:
     return EXIT_COULD_NOT_RUN
 
 
-def _suites(args: argparse.Namespace) -> list[Path]:
-    """The shipped suite, then the user's own extra clauses (--suite DIR); raises SuiteNotFound."""
-    found = [] if args.suite_only else [suite_dir("superoffice")]
+def _suites(args: argparse.Namespace, vendor: str) -> list[Path]:
+    """The vendor's shipped suite, then the user's own extra clauses (--suite DIR); raises
+    SuiteNotFound."""
+    found = [] if args.suite_only else [suite_dir(vendor)]
     if args.suite is not None:
         extra = Path(args.suite)
         if not extra.exists():
@@ -192,7 +193,7 @@ def run(args: argparse.Namespace) -> int:
     for name in ("workers", "suite", "suite_only", "no_allure_report"):
         setattr(args, name, values[name])
     try:
-        suites = _suites(args)
+        suites = _suites(args, settings.vendor)
     except SuiteNotFound as exc:
         return _fail(str(exc))
     try:

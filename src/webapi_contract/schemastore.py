@@ -12,7 +12,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from webapi_contract.paths import schemas_dir
+from webapi_contract.paths import DEFAULT_VENDOR, schemas_dir
 
 __all__ = [
     "FORMATS",
@@ -51,24 +51,25 @@ _SUFFIX = ".schema.json"
 
 
 def schema_uri(name: str) -> str:
-    """The `$id` of the schema called `name` (e.g. ContactEntity)."""
+    """The `$id` of the schema called `name` (e.g. ContactEntity). Schema names are unique
+    across vendors (Odyssee's are prefixed), so the `$id` needs no vendor."""
     return f"{SCHEMA_BASE_URI}{name}{_SUFFIX}"
 
 
-def _path(name: str, folder: Path | None = None) -> Path:
-    return (folder or schemas_dir()) / f"{name}{_SUFFIX}"
+def _path(name: str, folder: Path | None = None, vendor: str = DEFAULT_VENDOR) -> Path:
+    return (folder or schemas_dir(vendor)) / f"{name}{_SUFFIX}"
 
 
-def available(folder: Path | None = None) -> list[str]:
-    """Names of the schemas present in the schemas folder, sorted."""
-    root = folder or schemas_dir()
+def available(folder: Path | None = None, vendor: str = DEFAULT_VENDOR) -> list[str]:
+    """Names of the schemas present in the vendor's schemas folder (or `folder`), sorted."""
+    root = folder or schemas_dir(vendor)
     return sorted(p.name.removesuffix(_SUFFIX) for p in root.glob(f"*{_SUFFIX}"))
 
 
 @cache
-def load(name: str) -> dict[str, Any]:
-    """The schema document called `name`; a clear FileNotFoundError when it is missing."""
-    path = _path(name)
+def load(name: str, vendor: str = DEFAULT_VENDOR) -> dict[str, Any]:
+    """The vendor's schema document called `name`; a clear FileNotFoundError when missing."""
+    path = _path(name, vendor=vendor)
     if not path.is_file():
         raise FileNotFoundError(
             f"no derived schema {name!r} at {path}; run `webapi-contract derive` to generate it"
@@ -78,25 +79,31 @@ def load(name: str) -> dict[str, Any]:
 
 
 @cache
-def registry() -> Registry:
-    """A referencing registry holding every derived schema under its `$id`."""
+def registry(vendor: str = DEFAULT_VENDOR) -> Registry:
+    """A referencing registry holding every derived schema of the vendor under its `$id`."""
     resources = [
-        (schema_uri(name), Resource.from_contents(load(name), default_specification=DRAFT202012))
-        for name in available()
+        (
+            schema_uri(name),
+            Resource.from_contents(load(name, vendor), default_specification=DRAFT202012),
+        )
+        for name in available(vendor=vendor)
     ]
     return Registry().with_resources(resources)
 
 
 @cache
-def validator(name: str) -> Draft202012Validator:
-    """A Draft 2020-12 validator for schema `name`, with format checking and all refs resolvable."""
-    return Draft202012Validator(load(name), registry=registry(), format_checker=FORMATS)
+def validator(name: str, vendor: str = DEFAULT_VENDOR) -> Draft202012Validator:
+    """A Draft 2020-12 validator for the vendor's schema `name`, with format checking and all
+    refs resolvable."""
+    return Draft202012Validator(
+        load(name, vendor), registry=registry(vendor), format_checker=FORMATS
+    )
 
 
 @cache
-def openapi() -> dict[str, Any]:
-    """The derived OpenAPI 3.1 document."""
-    path = schemas_dir() / "openapi.json"
+def openapi(vendor: str = DEFAULT_VENDOR) -> dict[str, Any]:
+    """The vendor's derived OpenAPI 3.1 document."""
+    path = schemas_dir(vendor) / "openapi.json"
     if not path.is_file():
         raise FileNotFoundError(f"no OpenAPI document at {path}; run `webapi-contract derive`")
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))

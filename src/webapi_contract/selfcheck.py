@@ -32,9 +32,10 @@ from typing import Any, TextIO
 from defusedxml import ElementTree
 
 from webapi_contract.client import redact_text
-from webapi_contract.config import TABLE, env_names
+from webapi_contract.config import TABLE, basic, env_names
 from webapi_contract.mock import MockCredentials, MockServer
 from webapi_contract.mock import faults as fault_registry
+from webapi_contract.mock.server import credential_fields
 from webapi_contract.suites import SuiteNotFound, suite_dir
 
 __all__ = [
@@ -122,6 +123,8 @@ class Plan:
     generated_examples: int = DEFAULT_GENERATED_EXAMPLES
     suite_args: tuple[str, ...] = ()
     timeout: float = DEFAULT_TIMEOUT
+    # Whose mock (and faults) the suite runs against; the runs' vendor setting.
+    vendor: str = fault_registry.DEFAULT_VENDOR
 
     def command(self, junit: Path, stop_at_first_failure: bool) -> list[str]:
         """The pytest command line of one run (no credentials: those go in the environment)."""
@@ -141,7 +144,7 @@ class Plan:
         ]
 
 
-def find_suite(given: Path | None = None, vendor: str = "superoffice") -> Path:
+def find_suite(given: Path | None = None, vendor: str = fault_registry.DEFAULT_VENDOR) -> Path:
     """The contract suite: `given`, else the vendor's suite shipped in this package."""
     if given is None:
         try:
@@ -198,32 +201,40 @@ def _clause_of(case: Any, text: str) -> str | None:
 
 
 def _environment(
-    base_url: str, credentials: MockCredentials, generated_examples: int
+    base_url: str, credentials: MockCredentials, generated_examples: int, vendor: str
 ) -> dict[str, str]:
-    """This process's environment without the suite's own settings, pointed at one mock."""
+    """This process's environment without the suite's own settings, pointed at one mock of
+    vendor with the credentials its mock checks (`credential_fields`)."""
     ours = {name for setting in TABLE for name in setting.env}
     env = {k: v for k, v in os.environ.items() if k not in ours}
+    checked = set(credential_fields(vendor))
     given = {
+        "vendor": vendor,
         "base_url": base_url,
         "username": credentials.username,
         "password": credentials.password,
-        "ticket": credentials.ticket,
-        "token": credentials.token,
-        "xsrf_token": credentials.xsrf_token,
-        "xsrf_cookie": credentials.xsrf_cookie,
         "generated_examples": str(generated_examples),
         # over a pyproject.toml that says otherwise: a self-check writes, and a fault caught by
         # a `should` clause is caught all the same
         "readonly": "0",
         "strict": "1",
     }
+    for name in ("domain", "ticket", "token", "xsrf_token"):
+        if name in checked:
+            given[name] = getattr(credentials, name)
+    if "xsrf_token" in checked:
+        given["xsrf_cookie"] = credentials.xsrf_cookie
     env.update({env_names(name)[0]: value for name, value in given.items()})
     return env
 
 
 def _secrets(credentials: MockCredentials) -> list[str]:
     secrets = [credentials.password, credentials.ticket, credentials.token]
-    return [*secrets, credentials.xsrf_session, credentials.xsrf_token]
+    secrets += [credentials.xsrf_session, credentials.xsrf_token]
+    if credentials.domain:  # Basic over `username:password@domain`, in every form
+        with_domain = basic(credentials.username, f"{credentials.password}@{credentials.domain}")
+        secrets += [f"{credentials.password}@{credentials.domain}", with_domain.authorization]
+    return secrets
 
 
 def run_once(plan: Plan, fault: str | None) -> Outcome:
@@ -234,7 +245,9 @@ def run_once(plan: Plan, fault: str | None) -> Outcome:
     with tempfile.TemporaryDirectory(prefix="webapi-selfcheck-") as folder:
         junit = Path(folder) / "junit.xml"
         database = Path(folder) / "mock.sqlite3"
-        server = MockServer(db_path=database, credentials=credentials, fault=fault)
+        server = MockServer(
+            db_path=database, credentials=credentials, fault=fault, vendor=plan.vendor
+        )
         try:
             server.start()
         except (OSError, RuntimeError) as exc:
@@ -244,7 +257,9 @@ def run_once(plan: Plan, fault: str | None) -> Outcome:
             done = subprocess.run(
                 plan.command(junit, stop_at_first_failure=fault is not None),
                 cwd=plan.root,
-                env=_environment(server.base_url, credentials, plan.generated_examples),
+                env=_environment(
+                    server.base_url, credentials, plan.generated_examples, plan.vendor
+                ),
                 capture_output=True,
                 text=True,
                 timeout=plan.timeout,
@@ -285,7 +300,8 @@ def _quiet_mock_logs() -> Iterator[None]:
 class _Table:
     """Rows printed as runs finish: fault, result, time, the clauses that failed."""
 
-    def __init__(self, names: Sequence[str]) -> None:
+    def __init__(self, names: Sequence[str], vendor: str = fault_registry.DEFAULT_VENDOR) -> None:
+        self.vendor = vendor
         self.width = max(len(name) for name in [*names, CLEAN, "fault"])
 
     def header(self) -> str:
@@ -298,15 +314,15 @@ class _Table:
             failed = len(outcome.labels())
             detail = f"{outcome.tests} tests" + (f", {failed} failed" if failed else "")
         elif outcome.result == "missed":
-            detail = f"nothing failed; no clause checks: {_summary(outcome.fault)}"
+            detail = f"nothing failed; no clause checks: {_summary(outcome.fault, self.vendor)}"
         else:
             detail = "; ".join(outcome.labels()) or "(pytest reported a failure)"
         time_text = f"{outcome.seconds:.1f}s"
         return f"{outcome.name:<{self.width}}  {outcome.result:<8}  {time_text:>6}  {detail}"
 
 
-def _summary(fault: str) -> str:
-    known = fault_registry.FAULTS.get(fault)
+def _summary(fault: str, vendor: str) -> str:
+    known = fault_registry.catalogue(vendor).get(fault)
     return known.summary if known is not None else fault
 
 
@@ -335,11 +351,12 @@ def selfcheck(
         print(line, file=stream, flush=True)
 
     started = time.monotonic()
-    table = _Table(fault_names)
+    table = _Table(fault_names, plan.vendor)
     plural = "s" if len(fault_names) != 1 else ""
     say(
-        f"webapi-contract selfcheck: {plan.suite} against the clean mock and {len(fault_names)} "
-        f"faulty one{plural}, {workers} at a time, {plan.generated_examples} generated examples"
+        f"webapi-contract selfcheck: {plan.suite} against the clean {plan.vendor} mock and "
+        f"{len(fault_names)} faulty one{plural}, {workers} at a time, "
+        f"{plan.generated_examples} generated examples"
     )
     say(table.header())
     outcomes: dict[str | None, Outcome] = {}
@@ -372,17 +389,27 @@ def selfcheck(
     return EXIT_OK if every else EXIT_GAPS
 
 
-def _fault_names(text: str | None) -> list[str]:
+def _fault_names(text: str | None, vendor: str = fault_registry.DEFAULT_VENDOR) -> list[str]:
+    known = fault_registry.catalogue(vendor)
     if not text:
-        return list(fault_registry.FAULTS)
+        return list(known)
     names = [name.strip() for name in text.split(",") if name.strip()]
-    unknown = [name for name in names if name not in fault_registry.FAULTS]
+    unknown = [name for name in names if name not in known]
     if unknown or not names:
+        serve = "serve" if vendor == fault_registry.DEFAULT_VENDOR else f"serve --vendor {vendor}"
         raise ValueError(
             f"unknown fault(s) {', '.join(unknown) or '(none given)'}; known faults: "
-            f"{', '.join(fault_registry.FAULTS)} (see `webapi-contract serve --list-faults`)"
+            f"{', '.join(known)} (see `webapi-contract {serve} --list-faults`)"
         )
     return list(dict.fromkeys(names))
+
+
+def _vendor(text: str) -> str:
+    name = text.strip().lower()
+    if name not in fault_registry.vendors():
+        known = ", ".join(fault_registry.vendors())
+        raise argparse.ArgumentTypeError(f"no mock for vendor {text!r}; known: {known}")
+    return name
 
 
 def _positive_int(text: str) -> int:
@@ -401,6 +428,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "against the mock with each known fault switched on (it must fail); print which clause "
         "caught each fault and the kill rate. Exit 0 only when every fault is detected and the "
         "clean run passes.",
+    )
+    parser.add_argument(
+        "--vendor",
+        type=_vendor,
+        default=fault_registry.DEFAULT_VENDOR,
+        metavar="NAME",
+        help="whose suite, mock and faults (default "
+        f"{fault_registry.DEFAULT_VENDOR}; {', '.join(fault_registry.vendors())})",
     )
     parser.add_argument(
         "--faults", metavar="A,B", help="only these faults (default: all; see serve --list-faults)"
@@ -439,8 +474,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def command(args: argparse.Namespace) -> int:
     """The `selfcheck` handler: exit 2 with one line on bad options or a missing suite."""
     try:
-        names = _fault_names(args.faults)
-        suite = find_suite(args.suite)
+        names = _fault_names(args.faults, args.vendor)
+        suite = find_suite(args.suite, args.vendor)
         suite_args = tuple(shlex.split(args.suite_args))
     except (ValueError, SuiteNotFoundError) as exc:
         print(f"webapi-contract selfcheck: {exc}", file=sys.stderr)
@@ -451,6 +486,7 @@ def command(args: argparse.Namespace) -> int:
         generated_examples=args.generated_examples,
         suite_args=suite_args,
         timeout=args.timeout,
+        vendor=args.vendor,
     )
     return selfcheck(plan, names, args.workers)
 

@@ -11,8 +11,8 @@ from urllib.parse import urlsplit, urlunsplit
 import requests
 
 from webapi_contract.client import AnswerTooLarge, Silence, contract_session, redact_text
-from webapi_contract.config import Credential, Settings, basic, strip_userinfo
-from webapi_contract.vendors import SUPEROFFICE, VendorProfile
+from webapi_contract.config import Credential, Settings, basic, by_name, strip_userinfo
+from webapi_contract.vendors import DEFAULT_VENDOR, PROFILES, VendorProfile
 
 __all__ = [
     "EXIT_COULD_NOT_RUN",
@@ -43,57 +43,85 @@ class EmbeddedTarget:
     # The mock's logged-in session: X-XSRF-TOKEN and its Cookie header (no Authorization).
     xsrf_token: str | None = None
     xsrf_cookie: str | None = None
+    # The Basic credential's `@domain`, for a vendor whose mock checks one.
+    domain: str | None = None
 
     def stop(self) -> None:
         """Stop the mock and remove its database."""
         self.server.stop()
 
 
-def start_embedded() -> EmbeddedTarget:
-    """Start the reference mock on a free loopback port with fresh credentials."""
+def start_embedded(vendor: str = DEFAULT_VENDOR) -> EmbeddedTarget:
+    """Start the vendor's reference mock on a free loopback port with fresh credentials: those
+    its mock checks (`credential_fields`), as the settings would carry them."""
     from webapi_contract.mock import MockCredentials, MockServer
+    from webapi_contract.mock.server import credential_fields
 
     creds = MockCredentials.generate()
     try:
-        server = MockServer(credentials=creds).start()
+        checked = credential_fields(vendor)
+        server = MockServer(credentials=creds, vendor=vendor).start()
+    except ValueError as exc:
+        raise TargetError(f"no embedded mock for vendor {vendor!r}: {exc}") from exc
     except OSError as exc:
         raise TargetError(f"the embedded mock could not start: {exc}") from exc
-    credentials = (
-        basic(creds.username, creds.password),
-        Credential("SoTicket", f"SoTicket {creds.ticket}"),
-        Credential("Bearer", f"Bearer {creds.token}"),
-    )
+    domain = creds.domain if "domain" in checked else None
+    password = f"{creds.password}@{domain}" if domain else creds.password
+    credentials = [basic(creds.username, password)]
+    if "ticket" in checked:
+        credentials.append(Credential("SoTicket", f"SoTicket {creds.ticket}"))
+    if "token" in checked:
+        credentials.append(Credential("Bearer", f"Bearer {creds.token}"))
+    session = "xsrf_token" in checked
     return EmbeddedTarget(
         server=server,
         base_url=server.base_url,
-        credentials=credentials,
-        xsrf_token=creds.xsrf_token,
-        xsrf_cookie=creds.xsrf_cookie,
+        credentials=tuple(credentials),
+        xsrf_token=creds.xsrf_token if session else None,
+        xsrf_cookie=creds.xsrf_cookie if session else None,
+        domain=domain,
     )
 
 
-def _probe_headers(settings: Settings) -> dict[str, str]:
-    """The headers of a probe request: JSON, the primary credential and the app token."""
+def _profile(settings: Settings, given: VendorProfile | None) -> VendorProfile:
+    """The profile given, else that of the settings' vendor."""
+    return given if given is not None else PROFILES[settings.vendor]
+
+
+def _probe_headers(settings: Settings, vendor: VendorProfile) -> dict[str, str]:
+    """The headers of a probe request: JSON, the primary credential and the vendor's app token
+    header (for a vendor that has one)."""
     headers = {"Accept": "application/json"}
     if settings.primary is not None:
         headers["Authorization"] = settings.primary.authorization
-    if settings.app_token:
-        headers["SO-AppToken"] = settings.app_token
+    if settings.app_token and vendor.app_token_header:
+        headers[vendor.app_token_header] = settings.app_token
     return headers
 
 
-def preflight(settings: Settings, profile: VendorProfile = SUPEROFFICE) -> str | None:
+def _credential_options(vendor: VendorProfile) -> str:
+    """The options of the vendor's credential settings: "--auth/--username/… and --app-token"."""
+    flags = [by_name(name).run_flag for name in vendor.credential_settings]
+    named = [flag for flag in flags if flag]
+    if len(named) > 1:
+        return f"{'/'.join(named[:-1])} and {named[-1]}"
+    return "".join(named)
+
+
+def preflight(settings: Settings, vendor: VendorProfile | None = None) -> str | None:
     """None when the target answers and accepts the credentials; else a one-line problem.
 
     The probe GET tells refused credentials (401/403); an answer of 404, or not in JSON or XML
-    (a page), is only "no API here" when the profile's API roots do not answer either.
+    (a page), is only "no API here" when the profile's API roots do not answer either. The
+    profile is the settings' vendor's unless one is given.
     """
     assert settings.base_url is not None
-    url = f"{settings.base_url}/{profile.probe_path}"
-    headers = _probe_headers(settings)
+    known = _profile(settings, vendor)
+    url = f"{settings.base_url}/{known.probe_path}"
+    headers = _probe_headers(settings, known)
     # Its own session and count of silences: the preflight is not the run's requests.
     with contract_session(settings, Silence()) as session:
-        return _preflight(session, settings, profile, url, headers)
+        return _preflight(session, settings, known, url, headers)
 
 
 def _preflight(
@@ -128,7 +156,7 @@ def _preflight(
         how = settings.primary.scheme if settings.primary else "no credentials"
         return (
             f"{shown} refused the credentials ({how}) with {response.status_code}; "
-            "check --auth/--username/--password/--ticket/--token and --app-token"
+            f"check {_credential_options(profile)}"
         )
     if response.status_code != 404 and _speaks_api(response):
         return None
@@ -232,23 +260,39 @@ _VERSION_SEGMENT = re.compile(r"(?i)^v\d+(\.\d+)*$")
 _TOLD_HEADERS = re.compile(r"(?i)version|^server$|^x-powered-by$|tenant")
 
 
-def embedded_facts(settings: Settings, profile: VendorProfile = SUPEROFFICE) -> dict[str, Any]:
+EMBEDDED_LABEL = "embedded mock"
+
+
+def _key(settings: Settings, vendor: VendorProfile, label: str | None) -> str | None:
+    """The target's key in the reports and the history: its name, else its label; the embedded
+    mock of a vendor other than the default is "<vendor>: embedded mock" (one history may hold
+    the embedded mocks of several vendors; the default vendor's key is as it always was)."""
+    if settings.target_name:
+        return settings.target_name
+    if label == EMBEDDED_LABEL and vendor.name != DEFAULT_VENDOR:
+        return f"{vendor.name}: {label}"
+    return label
+
+
+def embedded_facts(settings: Settings, vendor: VendorProfile | None = None) -> dict[str, Any]:
     """What the reports say about the embedded mock as a target."""
+    known = _profile(settings, vendor)
     return {
-        "key": settings.target_name or "embedded mock",
-        "vendor": profile.name,
+        "key": _key(settings, known, EMBEDDED_LABEL),
+        "vendor": known.name,
         "url": None,
-        "label": "embedded mock",
+        "label": EMBEDDED_LABEL,
         "embedded": True,
     }
 
 
 def target_facts(
-    settings: Settings, profile: VendorProfile = SUPEROFFICE, *, probe: bool = True
+    settings: Settings, vendor: VendorProfile | None = None, *, probe: bool = True
 ) -> dict[str, Any]:
     """What the reports say about the target: URL without credentials, API version and tenant as
     the base URL and the server tell, and the server's version headers (one GET of the probe path
     when probe is true; nothing is raised when it fails)."""
+    profile = _profile(settings, vendor)
     url = strip_userinfo(settings.base_url) if settings.base_url else None
     segments = [s for s in urlsplit(url or "").path.split("/") if s]
     version = next((s for s in reversed(segments) if _VERSION_SEGMENT.match(s)), None)
@@ -257,7 +301,7 @@ def target_facts(
         tenant = next((s for s in segments if re.search(profile.tenant_segment, s)), None)
     server: dict[str, str] = {}
     if probe and settings.base_url:
-        headers = _probe_headers(settings)
+        headers = _probe_headers(settings, profile)
         secrets = settings.secrets()
         try:
             with contract_session(settings, Silence()) as session:
@@ -274,9 +318,9 @@ def target_facts(
             }
         except requests.exceptions.RequestException:
             server = {}
-    label = "embedded mock" if settings.embedded else url
+    label = EMBEDDED_LABEL if settings.embedded else url
     return {
-        "key": settings.target_name or label,
+        "key": _key(settings, profile, label),
         "vendor": profile.name,
         "url": url,
         "label": label,

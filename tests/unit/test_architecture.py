@@ -14,6 +14,7 @@ package's own __init__ (its __version__), which any module may import.
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -410,3 +411,136 @@ def test_the_closure_sees_an_indirect_import() -> None:
     assert eager_closure("webapi_contract.suites.acme.t", graph) == {
         "webapi_contract.client": graph["webapi_contract.suites.acme.t"][0]
     }
+
+
+# --- vendor modules are reached only by name --------------------------------------------------
+#
+# ARCHITECTURE.md "Vendor specifics vs machinery": a vendor lives in `vendors/<vendor>.py` and the
+# vendor packages `derive/<vendor>/`, `mock/<vendor>/`, `suites/<vendor>/`. Shared machinery
+# (everything else, the `vendors` registry aside) reaches them only by name at run time
+# (`importlib.import_module(f"webapi_contract.mock.{vendor}")`, `vendors.PROFILES[name]`): no
+# import of a vendor module or of a vendor's profile, and no vendor module spelled out as text.
+
+VENDOR_HOMES = ("derive", "mock", "suites")
+
+
+def _vendors() -> frozenset[str]:
+    """Every vendor: a profile module in vendors/, or a folder of one of VENDOR_HOMES."""
+    found = {
+        p.stem
+        for p in (SRC / PACKAGE / "vendors").glob("*.py")
+        if p.stem not in {"__init__", "profile"}
+    }
+    for home in VENDOR_HOMES:
+        found |= {p.parent.name for p in (SRC / PACKAGE / home).glob("*/__init__.py")}
+    return frozenset(found)
+
+
+VENDORS = _vendors()
+
+
+def vendor_of(module: str, vendors: frozenset[str] = VENDORS) -> str | None:
+    """The vendor a module of ours belongs to (webapi_contract.mock.odyssee.service: odyssee; the
+    profile SUPEROFFICE of webapi_contract.vendors: superoffice), None for shared machinery."""
+    parts = module.split(".")
+    if len(parts) < 3 or parts[0] != PACKAGE:
+        return None
+    if parts[1] in (*VENDOR_HOMES, "vendors") and parts[2].lower() in vendors:
+        return parts[2].lower()
+    return None
+
+
+_VENDOR_TEXT = re.compile(rf"^{PACKAGE}\.(?:{'|'.join(VENDOR_HOMES)}|vendors)\.(\w+)")
+
+
+def vendor_reach(
+    source: str, module: str, path: Path, vendors: frozenset[str] = VENDORS
+) -> list[str]:
+    """Each place where module reaches a vendor module other than its own by import or by a
+    module path written out as text (file:line and what it names)."""
+    own = vendor_of(module, vendors)
+    package = _is_package(path)
+    tree = ast.parse(source, filename=str(path))
+    problems: list[str] = []
+
+    def note(line: int, target: str) -> None:
+        vendor = vendor_of(target, vendors)
+        if vendor is not None and vendor != own:
+            problems.append(f"{path.name}:{line}: {module} reaches {target} ({vendor})")
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                note(node.lineno, alias.name)
+        elif isinstance(node, ast.ImportFrom):
+            base = _absolute(node, module, package)
+            for alias in node.names:
+                note(node.lineno, f"{base}.{alias.name}")
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            found = _VENDOR_TEXT.match(node.value)
+            if found:
+                note(node.lineno, node.value)
+    return problems
+
+
+def test_vendor_modules_are_where_a_newcomer_looks():
+    assert {"superoffice", "odyssee"} <= VENDORS
+    for vendor in VENDORS:
+        assert (SRC / PACKAGE / "vendors" / f"{vendor}.py").is_file(), vendor
+        for home in VENDOR_HOMES:
+            assert (SRC / PACKAGE / home / vendor / "__init__.py").is_file(), (home, vendor)
+
+
+def test_shared_machinery_reaches_vendor_modules_only_by_name():
+    """derive, mock, generated, reports, plugin, reporting, run, target, selfcheck, client,
+    config, contract, schemastore, cli, the suite locator: none imports a vendor module (nor a
+    vendor's profile) or names one as text; a vendor module reaches no other vendor's."""
+    problems: list[str] = []
+    checked: set[str] = set()
+    for path in sorted((SRC / PACKAGE).rglob("*.py")):
+        module = module_name(path)
+        if module == f"{PACKAGE}.vendors":  # the registry of the profiles
+            continue
+        checked.add(module.split(".")[1] if "." in module else "")
+        problems += vendor_reach(path.read_text(encoding="utf-8"), module, path)
+    assert not problems, "shared machinery reaches a vendor module directly:\n" + "\n".join(
+        problems
+    )
+    shared = {"derive", "mock", "generated", "reports", "plugin", "run", "target", "selfcheck"}
+    assert shared | {"client", "config", "reporting", "contract", "schemastore"} <= checked
+
+
+@pytest.mark.parametrize(
+    ("module", "source"),
+    [
+        ("webapi_contract.target", "from webapi_contract.vendors import SUPEROFFICE"),
+        ("webapi_contract.target", "from webapi_contract.vendors.odyssee import ODYSSEE"),
+        ("webapi_contract.plugin", "def f():\n    from webapi_contract.mock import superoffice\n"),
+        ("webapi_contract.run", "import webapi_contract.suites.odyssee.contact_api"),
+        ("webapi_contract.derive.profiles", "from .superoffice import api"),
+        ("webapi_contract.generated.x", "from webapi_contract.suites.superoffice import c"),
+        ("webapi_contract.reports.x", "from ..derive.odyssee import schemas"),
+        ("webapi_contract.client", "import importlib\nm = 'webapi_contract.mock.odyssee'\n"),
+        ("webapi_contract.mock.odyssee.x", "from webapi_contract.mock.superoffice import s"),
+    ],
+)
+def test_the_vendor_check_names_a_direct_reach(module, source):
+    path = SRC.joinpath(*module.split(".")).with_suffix(".py")
+    problems = vendor_reach(source, module, path)
+    assert problems, f"{module}: {source!r} passed"
+    assert all(f"{module} reaches" in p for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("module", "source"),
+    [
+        ("webapi_contract.mock.server", "import importlib\nimportlib.import_module(f'x.{v}')\n"),
+        ("webapi_contract.target", "from webapi_contract.vendors import PROFILES, VendorProfile"),
+        ("webapi_contract.mock.odyssee.service", "from webapi_contract.mock.odyssee import x"),
+        ("webapi_contract.mock.odyssee.service", "from . import faults\nfrom ..storage import S"),
+        ("webapi_contract.suites.odyssee.t", "from webapi_contract.vendors.odyssee import x"),
+    ],
+)
+def test_the_vendor_check_lets_reaching_by_name_pass(module, source):
+    path = SRC.joinpath(*module.split(".")).with_suffix(".py")
+    assert vendor_reach(source, module, path) == []

@@ -155,6 +155,8 @@ def test_settings_reach_xdist_workers_whole():
     settings = Settings(
         base_url="https://tenant.example/api/v1",
         credentials=(Credential("Basic", "Basic dTpw", "u"), Credential("Bearer", "Bearer t")),
+        vendor="odyssee",
+        domain="corp",
         app_token="app",
         timeout=7.5,
         readonly=True,

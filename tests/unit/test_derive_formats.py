@@ -161,7 +161,15 @@ def test_row_whose_name_is_no_name_is_skipped_with_a_warning(row):
 
 
 def test_derive_command_counts_warnings_and_shows_them_with_v(tmp_path, capsys):
-    from webapi_contract.cli import main
+    import argparse
+
+    from webapi_contract.derive import command
+
+    def main(argv):
+        parser = argparse.ArgumentParser()
+        command.register(parser.add_subparsers())
+        args = parser.parse_args(argv)
+        return args.handler(args)
 
     docs = tmp_path / "docs"
     shutil.copytree(DOCS, docs)
@@ -181,7 +189,7 @@ def test_derive_imports_only_the_standard_library_paths_and_itself():
     import webapi_contract.derive as package
 
     allowed = {"webapi_contract.paths"}
-    for path in Path(package.__file__).parent.glob("*.py"):
+    for path in Path(package.__file__).parent.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import pytest
@@ -196,6 +197,8 @@ def test_auth_stays_unconfirmed_while_its_probes_are_throttled(monkeypatch):
 
     monkeypatch.setattr(checks, "builtin", lambda *names: [stub])
     monkeypatch.setattr(checks, "_PROBE_WAITS_S", (0.0, 0.0, 0.0))
+    # The stub sends nothing: no generated run's settings are needed (none may have run here).
+    monkeypatch.setattr(checks, "_probes_in_our_session", contextlib.nullcontext)
     case = SimpleNamespace(operation=SimpleNamespace(label="PATCH /Contact/{id}"))
     assert checks.ignored_auth_unless_throttled(None, None, case) is None
     assert "PATCH /Contact/{id}" in checks.THROTTLED_AUTH

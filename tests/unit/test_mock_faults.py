@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from datetime import UTC, datetime
 from email.utils import formatdate
 from pathlib import Path
@@ -249,13 +250,49 @@ def test_each_fault_cites_the_doc_line_it_breaks(fault):
     assert "\n" not in fault.summary
 
 
-def test_each_fault_is_one_switch_in_the_clean_code_path():
-    used: dict[str, int] = {}
-    for source in MOCK_SOURCES.glob("*.py"):
-        for name in re.findall(r'faults\.active\(\s*"([^"]+)"\s*\)', source.read_text()):
-            used[name] = used.get(name, 0) + 1
-    assert sorted(used) == sorted(faults.FAULTS)
+def _consulted(sources) -> Counter[str]:
+    used: Counter[str] = Counter()
+    for source in sources:
+        used.update(re.findall(r'faults\.active\(\s*"([^"]+)"\s*\)', source.read_text()))
+    return used
+
+
+@pytest.mark.parametrize("vendor", faults.vendors())
+def test_each_fault_is_one_switch_in_the_clean_code_path(vendor):
+    shared = _consulted(MOCK_SOURCES.glob("*.py"))
+    own = _consulted((MOCK_SOURCES / vendor).rglob("*.py"))
+    catalogue = faults.catalogue(vendor)
+    assert set(shared) == faults.SHARED  # the shared switches, declared as such
+    assert set(own) <= set(catalogue), "a vendor's mock consults only its own catalogue"
+    assert not set(own) & faults.SHARED, "a shared switch lives in the shared machinery"
+    offered = Counter({name: count for name, count in shared.items() if name in catalogue})
+    used = own + offered
+    assert sorted(used) == sorted(catalogue)
     assert {name: count for name, count in used.items() if count != 1} == {}
+
+
+def test_both_vendors_have_a_mock_and_a_catalogue():
+    assert faults.vendors() == ["odyssee", "superoffice"]
+    assert len(faults.catalogue("odyssee")) >= 12
+    assert faults.catalogue() is faults.FAULTS is faults.catalogue("superoffice")
+
+
+_STATIC_VENDOR_IMPORT = re.compile(
+    r"^\s*(?:from|import)\s+webapi_contract\.mock\.(\w+)|^\s*from\s+webapi_contract\.mock\s+"
+    r"import\s+(\w+)|^\s*from\s+\.+(\w+)",
+    re.MULTILINE,
+)
+
+
+def test_shared_mock_code_reaches_vendor_packages_only_by_name():
+    vendors = set(faults.vendors())
+    for vendor in ("", *vendors):
+        folder = MOCK_SOURCES / vendor
+        sources = folder.rglob("*.py") if vendor else folder.glob("*.py")
+        for source in sources:
+            for match in _STATIC_VENDOR_IMPORT.finditer(source.read_text()):
+                imported = {name for name in match.groups() if name} & vendors
+                assert imported <= {vendor}, f"{source.name} imports {imported} statically"
 
 
 def test_every_fault_has_a_probe():

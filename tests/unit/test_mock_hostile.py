@@ -21,10 +21,11 @@ import time
 import pytest
 import requests
 
-from webapi_contract.mock import MockServer, superoffice
+from webapi_contract.mock import MockServer
 from webapi_contract.mock.app import MAX_BODY
-from webapi_contract.mock.patching import apply_patch, merge_patch_ops
 from webapi_contract.mock.shape import shape_of
+from webapi_contract.mock.superoffice import service as superoffice
+from webapi_contract.mock.superoffice.patching import apply_patch, merge_patch_ops
 from webapi_contract.mock.transport import HEAD_TIMEOUT, MAX_HEAD
 
 SAVE = "Agents/Contact/SaveContactEntity"

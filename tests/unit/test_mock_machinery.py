@@ -8,10 +8,10 @@ from defusedxml import ElementTree
 from webapi_contract.mock.clock import http_date_seconds, iso_utc, next_instant
 from webapi_contract.mock.errors import ApiError
 from webapi_contract.mock.negotiation import media_type, response_type
-from webapi_contract.mock.patching import merge_patch_ops
-from webapi_contract.mock.pointer import canonical_path, split_path
-from webapi_contract.mock.select import apply_select, parse_select
 from webapi_contract.mock.shape import Shape, shape_of
+from webapi_contract.mock.superoffice.patching import merge_patch_ops
+from webapi_contract.mock.superoffice.pointer import canonical_path, split_path
+from webapi_contract.mock.superoffice.select import apply_select, parse_select
 from webapi_contract.mock.xmlout import to_xml
 
 

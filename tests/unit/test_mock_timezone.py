@@ -9,7 +9,7 @@ import requests
 
 from webapi_contract.mock import MockServer
 from webapi_contract.mock.shape import shape_of
-from webapi_contract.mock.timezone import Zone, in_zone, parse_zone
+from webapi_contract.mock.superoffice.timezone import Zone, in_zone, parse_zone
 
 SAVE = "Agents/Contact/SaveContactEntity"
 WINTER, SUMMER = "2024-01-15T10:30:00Z", "2024-07-15T10:30:00.250000"  # the second: no offset

@@ -181,3 +181,66 @@ def test_the_shipped_suite_is_found_through_the_package(tmp_path, monkeypatch):
     (tmp_path / "mine" / "test_a.py").write_text("")
     assert selfcheck.find_suite(tmp_path / "mine") == (tmp_path / "mine").resolve()
     assert (selfcheck.project_root(CONTRACT) / "pyproject.toml").is_file()
+
+
+ODYSSEE_FIXED = MockCredentials(
+    username="selfcheck-user",
+    password="pw-never-shown-odyssee",
+    ticket="7T:ticket-unused",
+    token="token-unused-5678",
+    domain="corp-never-shown",
+)
+
+
+def test_odyssee_faults_run_against_the_odyssee_suite_and_mock(capsys, monkeypatch):
+    monkeypatch.setattr(
+        MockCredentials, "generate", classmethod(lambda cls, *a, **k: ODYSSEE_FIXED)
+    )
+    code, out, lines = _run(
+        capsys,
+        "--vendor",
+        "odyssee",
+        "--faults",
+        "lastname-not-required,auth-without-domain-accepted",
+        "--suite-args=-m 'not generated' -k 'lastname_required or right_domain'",
+    )
+    assert code == 0, out
+    assert "suites/odyssee against the clean odyssee mock and 2 faulty ones" in lines[0]
+    assert "a contact without lastname is refused" in _row(lines, "lastname-not-required")
+    assert " detected " in _row(lines, "auth-without-domain-accepted")
+    assert " passed " in _row(lines, selfcheck.CLEAN)
+    # a login without the right @domain refused is a should (the pages give the scheme only)
+    assert lines[-1] == (
+        "kill rate: 2/2 faults detected (1 by a must, 1 only by a should), clean run passed"
+    )
+    assert ODYSSEE_FIXED.password not in out
+
+
+def test_the_odyssee_environment_carries_its_credentials_only():
+    env = selfcheck._environment("http://127.0.0.1:1/api", ODYSSEE_FIXED, 3, "odyssee")
+    assert env["WEBAPI_VENDOR"] == "odyssee"
+    assert env["WEBAPI_DOMAIN"] == ODYSSEE_FIXED.domain
+    assert env["WEBAPI_PASSWORD"] == ODYSSEE_FIXED.password
+    assert not {"WEBAPI_TICKET", "WEBAPI_TOKEN", "WEBAPI_XSRF_TOKEN"} & set(env)
+    superoffice = selfcheck._environment("http://127.0.0.1:1/api/v1", FIXED, 3, "superoffice")
+    assert superoffice["WEBAPI_VENDOR"] == "superoffice"
+    assert superoffice["WEBAPI_TICKET"] == FIXED.ticket
+    assert "WEBAPI_DOMAIN" not in superoffice
+
+
+def test_an_unknown_odyssee_fault_lists_the_odyssee_ones(capsys):
+    assert cli.main(["selfcheck", "--vendor", "odyssee", "--faults", "412-ignored"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown fault(s) 412-ignored; known faults: maxlength-not-enforced," in err
+    assert "serve --vendor odyssee --list-faults" in err
+
+
+def test_an_unknown_vendor_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["selfcheck", "--vendor", "acme"])
+    assert stopped.value.code == 2
+    assert "no mock for vendor 'acme'; known: odyssee, superoffice" in capsys.readouterr().err
+
+
+def test_each_vendors_shipped_suite_is_found():
+    assert selfcheck.find_suite(vendor="odyssee") == suite_dir("odyssee")

@@ -20,10 +20,15 @@ TABLE_MODULE = SRC / "config" / "table.py"
 
 
 # Other commands' own options that share a spelling with a setting of the run: the mock's
-# accepted credentials (serve), selfcheck's parallel runs and suite, report's folder.
+# vendor and accepted credentials (serve), the vendor derive writes, selfcheck's vendor, parallel
+# runs and suite, report's folder.
 OTHER_COMMANDS = {
+    ("mock/command.py", "--vendor"),
+    ("mock/command.py", "--domain"),
     ("mock/command.py", "--ticket"),
     ("mock/command.py", "--token"),
+    ("derive/command.py", "--vendor"),
+    ("selfcheck.py", "--vendor"),
     ("selfcheck.py", "--workers"),
     ("selfcheck.py", "--suite"),
     ("selfcheck.py", "--generated-examples"),
@@ -125,11 +130,12 @@ def test_option_beats_environment_beats_pyproject_for_every_kind():
     }
     pyproject = {"generated_examples": 3, "readonly_contact_ids": [1], "workers": 4}
     values = resolve_values({"readonly_contact_ids": ["7"]}, environ, pyproject)
-    assert values["readonly_contact_ids"] == (7,)
+    assert values["readonly_contact_ids"] == ("7",)  # text: the vendor says what an id is
     assert values["generated_examples"] == 9
     assert values["workers"] == 0
+    assert resolve_values({}, environ, pyproject)["readonly_contact_ids"] == ("5", "6")
     values = resolve_values({}, {}, pyproject)
-    assert values["readonly_contact_ids"] == (1,)
+    assert values["readonly_contact_ids"] == ("1",)
     assert values["generated_examples"] == 3
     assert resolve_values({}, {}, {})["generated_examples"] == 20
 
@@ -137,8 +143,6 @@ def test_option_beats_environment_beats_pyproject_for_every_kind():
 @pytest.mark.parametrize(
     ("given", "words"),
     [
-        ({"readonly_contact_ids": ["x"]}, "readonly-contact-ids: expected a whole number"),
-        ({"readonly_contact_ids": ["0"]}, "ids are positive"),
         ({"generated_examples": "0"}, "generated-examples: must be at least 1"),
         ({"workers": "-1"}, "workers: must be 0 or more"),
         ({"timeout": "nan"}, "timeout: must be positive"),
@@ -147,6 +151,43 @@ def test_option_beats_environment_beats_pyproject_for_every_kind():
 def test_bad_values_name_the_setting(given, words):
     with pytest.raises(ConfigError, match=words):
         resolve_values(given, {}, {})
+
+
+@pytest.mark.parametrize(
+    ("given", "words"),
+    [
+        (
+            {"readonly_contact_ids": ["x"]},
+            "readonly-contact-ids: expected a whole number",
+        ),
+        ({"readonly_contact_ids": ["0"]}, "ids are positive"),
+        (
+            {"readonly_contact_ids": ["12"], "vendor": "odyssee"},
+            "readonly-contact-ids: odyssee's ids are guids .* got '12'",
+        ),
+        (
+            {"readonly_contact_ids": ["guid'nope'"], "vendor": "odyssee"},
+            "ids are guids",
+        ),
+    ],
+)
+def test_ids_of_another_kind_than_the_vendors_are_refused(given, words):
+    with pytest.raises(ConfigError, match=words):
+        resolve(given, {}, {})
+
+
+def test_ids_follow_the_vendors_kind():
+    assert resolve({"readonly_contact_ids": ["12, 13", "12"]}, {}, {}).readonly_contact_ids == (
+        12,
+        13,
+    )
+    guid = "3F2504E0-4F89-11D3-9A0C-0305E82C3301"
+    odyssee = resolve(
+        {"vendor": "odyssee", "readonly_contact_ids": [guid, f"guid'{guid.lower()}'", f"'{guid}'"]},
+        {},
+        {},
+    )
+    assert odyssee.readonly_contact_ids == (guid.lower(),)
 
 
 def test_pyproject_is_found_above_the_working_folder(tmp_path):

@@ -11,8 +11,9 @@ from secrets import token_hex
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from webapi_contract.config.table import TABLE
-from webapi_contract.config.values import ConfigError, strip_userinfo
+from webapi_contract.config.table import TABLE, by_name
+from webapi_contract.config.values import ConfigError, contact_ids, strip_userinfo
+from webapi_contract.vendors import DEFAULT_VENDOR, profile
 
 __all__ = [
     "Credential",
@@ -49,13 +50,18 @@ class Settings:
 
     base_url: str | None
     credentials: tuple[Credential, ...] = ()
+    vendor: str = _DEFAULTS["vendor"]
+    # Basic auth's `@domain` (Odyssee): already part of the Basic credential's password.
+    domain: str | None = None
     app_token: str | None = field(default=None, repr=False)
     # A logged-in session: X-XSRF-TOKEN and the Cookie header it goes with (no Authorization).
     xsrf_token: str | None = field(default=None, repr=False)
     xsrf_cookie: str | None = field(default=None, repr=False)
     timeout: float = _DEFAULTS["timeout"]
     readonly: bool = False
-    readonly_contact_ids: tuple[int, ...] = ()
+    # Whole numbers for a vendor with int ids (SuperOffice), canonical guid text for one with
+    # guids (Odyssee): checked against the vendor's id kind by settings_from.
+    readonly_contact_ids: tuple[Any, ...] = ()
     strict: bool = False
     # Fields every contact the suite creates carries, over its defaults (a tenant's mandatory
     # fields, a category that exists there).
@@ -85,14 +91,17 @@ class Settings:
         credentials: tuple[Credential, ...],
         xsrf_token: str | None = None,
         xsrf_cookie: str | None = None,
+        domain: str | None = None,
     ) -> Settings:
-        """These settings pointed at the embedded mock (and its XSRF session, if given)."""
+        """These settings pointed at the embedded mock (and its XSRF session, if given; its
+        Basic domain, if the vendor's has one, so the bare password is masked too)."""
         return replace(
             self,
             base_url=base_url,
             credentials=credentials,
             xsrf_token=xsrf_token,
             xsrf_cookie=xsrf_cookie,
+            domain=domain,
             embedded=True,
         )
 
@@ -112,7 +121,11 @@ class Settings:
         """Every secret value these settings hold, for redaction."""
         values = [c.authorization for c in self.credentials]
         values += [c.authorization.split(" ", 1)[-1] for c in self.credentials]
-        values += [_basic_password(c) for c in self.credentials if c.scheme.lower() == "basic"]
+        passwords = [_basic_password(c) for c in self.credentials if c.scheme.lower() == "basic"]
+        values += passwords
+        if self.domain:  # the password alone, without its @domain
+            suffix = f"@{self.domain}"
+            values += [p.removesuffix(suffix) for p in passwords if p.endswith(suffix)]
         if self.app_token:
             values.append(self.app_token)
         for secret in (self.xsrf_token, self.xsrf_cookie):
@@ -160,8 +173,11 @@ def credentials_from(values: Mapping[str, Any]) -> tuple[Credential, ...]:
     username, password = values.get("username"), values.get("password")
     if bool(username) != bool(password):
         raise ConfigError("--username and --password go together; one of them is missing")
+    if values.get("domain") and not username:
+        raise ConfigError("--domain goes with --username and --password")
     if username and password:
-        found.append(basic(str(username), str(password)))
+        domain = values.get("domain")
+        found.append(basic(str(username), f"{password}@{domain}" if domain else str(password)))
     if values.get("ticket"):
         found.append(Credential("SoTicket", f"SoTicket {values['ticket']}"))
     if values.get("token"):
@@ -221,10 +237,18 @@ def settings_from(values: Mapping[str, Any]) -> Settings:
             "shard: the shards of a run need one run id: give --run-id (WEBAPI_RUN_ID), the "
             "same for every shard, unless the CI system's run id is in the environment"
         )
-    kept = {f.name for f in fields(Settings)} - {"base_url", "credentials"}
+    kept = {f.name for f in fields(Settings)} - {"base_url", "credentials", "readonly_contact_ids"}
+    vendor = profile(values.get("vendor") or DEFAULT_VENDOR)
+    ids = contact_ids(
+        by_name("readonly_contact_ids").key,
+        values.get("readonly_contact_ids") or (),
+        vendor.id_kind,
+        vendor.name,
+    )
     return Settings(
         base_url=base_url,
         credentials=credentials,
+        readonly_contact_ids=ids,
         **{name: value for name, value in values.items() if name in kept},
     )
 

@@ -85,6 +85,16 @@ def _secret(name: str, env: str, run_flag: str, help: str) -> Setting:
 
 TABLE: tuple[Setting, ...] = (
     Setting(
+        "vendor",
+        "whose API the target is: its suite, its mock and its doc pages",
+        values.as_vendor,
+        default="superoffice",
+        env=("WEBAPI_VENDOR",),
+        metavar="NAME",
+        run_flag="--vendor",
+        pytest_flag="--webapi-vendor",
+    ),
+    Setting(
         "base_url",
         "API root incl. tenant prefix; absent: the embedded mock",
         values.as_base_url,
@@ -104,6 +114,16 @@ TABLE: tuple[Setting, ...] = (
         pytest_flag="--webapi-username",
     ),
     _secret("password", "WEBAPI_PASSWORD", "--password", "Basic auth password"),
+    Setting(
+        "domain",
+        "Basic auth domain, for vendors that authenticate `username:password@domain` (Odyssee)",
+        values.as_text,
+        env=("WEBAPI_DOMAIN",),
+        in_pyproject=False,
+        metavar="DOMAIN",
+        run_flag="--domain",
+        pytest_flag="--webapi-domain",
+    ),
     _secret("ticket", "WEBAPI_TICKET", "--ticket", "SoTicket credential"),
     _secret("token", "WEBAPI_TOKEN", "--token", "Bearer token"),
     _secret("app_token", "WEBAPI_APP_TOKEN", "--app-token", "sent as SO-AppToken (Online)"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -19,6 +20,7 @@ __all__ = [
     "as_seconds",
     "as_text",
     "as_workers",
+    "contact_ids",
     "strip_userinfo",
 ]
 
@@ -87,7 +89,7 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._:@/+-]{0,99}$")
 
 
 def as_shard(name: str, value: Any) -> tuple[int, int]:
-    """Part I of N as (I, N), from the text "I/N" (1 <= I <= N <= MAX_SHARDS)."""
+    """ "I/N": part I of N (1 <= I <= N <= MAX_SHARDS), as (I, N)."""
     text = str(value).strip()
     index, slash, total = text.partition("/")
     if not slash or not index.strip().isdigit() or not total.strip().isdigit():
@@ -109,17 +111,54 @@ def as_name(name: str, value: Any) -> str:
     return text
 
 
-def as_ids(name: str, value: Any) -> tuple[int, ...]:
-    """Entity ids: a list (repeated option, TOML array) or text "12,34"."""
+def as_vendor(name: str, value: Any) -> str:
+    """The name of a vendor with a profile (superoffice, odyssee, …)."""
+    from webapi_contract.vendors import PROFILES
+
+    text = str(value).strip().lower()
+    if text not in PROFILES:
+        raise ConfigError(f"{name}: expected one of {', '.join(sorted(PROFILES))}, got {value!r}")
+    return text
+
+
+def as_ids(name: str, value: Any) -> tuple[str, ...]:
+    """Entity ids as text: a list (repeated option, TOML array) or text "12,34". What an id
+    must look like is the vendor's (`contact_ids`, where the settings are built)."""
     items = value if isinstance(value, list | tuple) else [value]
-    ids: list[int] = []
-    for item in items:
-        for part in str(item).replace(",", " ").split():
-            number = _whole(name, part)
-            if number < 1:
-                raise ConfigError(f"{name}: ids are positive whole numbers, got {part!r}")
-            ids.append(number)
+    ids = [part for item in items for part in str(item).replace(",", " ").split()]
     return tuple(dict.fromkeys(ids))
+
+
+def contact_ids(
+    name: str, ids: Any, kind: str, vendor: str = "this vendor"
+) -> tuple[int | str, ...]:
+    """Ids (text, as `as_ids` reads them) checked against the vendor's id kind: positive whole
+    numbers for "int", guids (as canonical lower-case text; `guid'…'` and quotes allowed) for
+    "guid"; ConfigError naming the setting (and, for guids, the vendor) for any other."""
+    found: list[int | str] = []
+    for part in ids:
+        text = str(part).strip()
+        if kind == "guid":
+            found.append(_guid(name, text, vendor))
+            continue
+        number = _whole(name, text)
+        if number < 1:
+            raise ConfigError(f"{name}: ids are positive whole numbers, got {text!r}")
+        found.append(number)
+    return tuple(dict.fromkeys(found))
+
+
+def _guid(name: str, text: str, vendor: str) -> str:
+    bare = text[4:] if text[:4].lower() == "guid" else text
+    if len(bare) >= 2 and bare[0] == bare[-1] == "'":
+        bare = bare[1:-1]
+    try:
+        return str(uuid.UUID(bare))
+    except ValueError:
+        raise ConfigError(
+            f"{name}: {vendor}'s ids are guids such as "
+            f"3f2504e0-4f89-11d3-9a0c-0305e82c3301, got {text!r}"
+        ) from None
 
 
 def as_fields(name: str, value: Any) -> dict[str, Any]:

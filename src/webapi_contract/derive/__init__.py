@@ -2,9 +2,10 @@
 
 from webapi_contract.derive.model import Endpoint, Field, Sample, Source
 from webapi_contract.derive.pages import PageError, parse_page, parse_text
-from webapi_contract.derive.profiles import Derivation, derive, parse_pages
+from webapi_contract.derive.profiles import VENDORS, Derivation, derive, derive_all, parse_pages
 
 __all__ = [
+    "VENDORS",
     "Derivation",
     "Endpoint",
     "Field",
@@ -12,6 +13,7 @@ __all__ = [
     "Sample",
     "Source",
     "derive",
+    "derive_all",
     "parse_page",
     "parse_pages",
     "parse_text",

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["KNOWN_DIFFERENCES", "Disagreement", "disagreements", "known_differences"]
+__all__ = ["Disagreement", "disagreements", "known_differences"]
 
-KNOWN_DIFFERENCES = Path(__file__).with_name("swagger_known_differences.json")
 _INT32 = (-(2**31), 2**31 - 1)
 
 
@@ -86,8 +85,9 @@ def disagreements(
     return found, compared
 
 
-def known_differences(path: Path = KNOWN_DIFFERENCES) -> dict[tuple[str, str], dict[str, str]]:
-    """The recorded, explained differences, keyed by (entity, property); each has a reason."""
+def known_differences(path: Path) -> dict[tuple[str, str], dict[str, str]]:
+    """The recorded, explained differences of a vendor's file (e.g. the SuperOffice package's
+    `KNOWN_DIFFERENCES`), keyed by (entity, property); each has a reason."""
     entries = json.loads(path.read_text(encoding="utf-8"))["differences"]
     missing = [e for e in entries if not e.get("reason")]
     if missing:

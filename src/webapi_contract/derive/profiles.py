@@ -1,97 +1,96 @@
-"""Which vendor pages are derived, and how their endpoints combine into schemas and OpenAPI."""
+"""The vendor registry: which vendors are derived, reached by name, and one derivation each.
+
+Each vendor is a package `webapi_contract.derive.<vendor>` offering `PAGES` (its doc pages, in a
+fixed order), `HINTS` (page -> (method, route) for pages that do not name their endpoint) and
+`build(endpoints, docs, warnings) -> (schemas, openapi)`. Shared code reaches a vendor package only
+through `vendor_package` (importlib), never by a static import: adding a vendor is adding a
+package and its name to `VENDORS`.
+"""
 
 from __future__ import annotations
 
-import json
+import importlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, cast
 
-from webapi_contract.derive import odyssee, superoffice
-from webapi_contract.derive.entities import Entity, Prop
-from webapi_contract.derive.facts import parse_carriers
-from webapi_contract.derive.kinds import from_sample
-from webapi_contract.derive.model import Endpoint, Source
-from webapi_contract.derive.pages import PageError, parse_page
-from webapi_contract.derive.samples import json_after
-from webapi_contract.derive.schema import entity_schema
-from webapi_contract.derive.superoffice_api import SWAGGER_CONTACT, superoffice_openapi
+from webapi_contract.derive.docs import CITED_ROOT
+from webapi_contract.derive.model import Endpoint
+from webapi_contract.derive.pages import parse_page
 
-__all__ = ["CITED_ROOT", "Derivation", "derive", "page_names", "parse_pages"]
+__all__ = [
+    "CITED_ROOT",
+    "DEFAULT_VENDOR",
+    "VENDORS",
+    "Derivation",
+    "VendorPackage",
+    "derive",
+    "derive_all",
+    "page_names",
+    "parse_pages",
+    "vendor_package",
+]
 
-CITED_ROOT = "docs/vendor"  # sources cite pages by their path in the repository
-FACTS = "reference/vendor-facts.md"
-SWAGGER = "reference/superoffice-swagger-v1-Contact.json"
-ERROR_MARKER = "REST 404 body"
+VENDORS = ("superoffice", "odyssee")
+DEFAULT_VENDOR = "superoffice"
+Schemas = dict[str, dict[str, Any]]
+
+
+class VendorPackage(Protocol):
+    """What a vendor package of the deriver offers."""
+
+    PAGES: tuple[str, ...]
+    HINTS: dict[str, tuple[str, str]]
+    build: Callable[[list[Endpoint], Path, list[str]], tuple[Schemas, dict[str, Any]]]
 
 
 @dataclass
 class Derivation:
-    """Everything derived from the docs: parsed pages, schema documents, OpenAPI, warnings."""
+    """One vendor's derivation: its parsed pages, schema documents, OpenAPI, warnings."""
 
     endpoints: list[Endpoint]
-    schemas: dict[str, dict[str, Any]]
+    schemas: Schemas
     openapi: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    vendor: str = DEFAULT_VENDOR
 
 
-def page_names() -> tuple[str, ...]:
-    """The doc pages derived, in a fixed order."""
-    return (*superoffice.PATCH_PAGES, *superoffice.SAVE_PAGES, odyssee.CONTACT_PAGE)
+def vendor_package(vendor: str) -> VendorPackage:
+    """The deriver package of `vendor`, imported by name; ValueError for an unknown vendor."""
+    if vendor not in VENDORS:
+        raise ValueError(f"unknown vendor {vendor!r} (known: {', '.join(VENDORS)})")
+    return cast(VendorPackage, importlib.import_module(f"webapi_contract.derive.{vendor}"))
 
 
-def parse_pages(docs: Path) -> list[Endpoint]:
-    """Every derived page of the docs folder as an endpoint model."""
+def page_names(vendor: str | None = None) -> tuple[str, ...]:
+    """The doc pages derived for `vendor` (every vendor's when None), in a fixed order."""
+    vendors = VENDORS if vendor is None else (vendor,)
+    return tuple(name for v in vendors for name in vendor_package(v).PAGES)
+
+
+def parse_pages(docs: Path, vendor: str | None = None) -> list[Endpoint]:
+    """Every derived page of `vendor` (every vendor's when None) as an endpoint model."""
     endpoints = []
-    for name in page_names():
-        hint = (odyssee.METHOD, odyssee.ROUTE) if name == odyssee.CONTACT_PAGE else (None, None)
-        endpoints.append(parse_page(docs / name, f"{CITED_ROOT}/{name}", *hint))
+    for v in VENDORS if vendor is None else (vendor,):
+        package = vendor_package(v)
+        for name in package.PAGES:
+            method, route = package.HINTS.get(name, (None, None))
+            endpoints.append(parse_page(docs / name, f"{CITED_ROOT}/{name}", method, route))
     return endpoints
 
 
-def _error_body(lines: list[str], file: str) -> dict[str, Any]:
-    """ErrorBody: the documented REST 404 body, its members typed by their sample values."""
-    sample = json_after(lines, ERROR_MARKER, file)
-    entity = Entity("ErrorBody", nullable=False, description="The documented REST error body.")
-    for key, value in sample.body.items():
-        where = Source(file, sample.key_lines.get((key,), sample.source.line))
-        entity.add(Prop(key, from_sample(value), "", [where]))
-    entity.required = list(entity.props)
-    return entity_schema(entity)
-
-
-def _swagger(path: Path) -> dict[str, Any]:
-    """The vendor's Swagger 2.0 document: an object whose `paths` hold the Contact route."""
-    try:
-        swagger: Any = json.loads(path.read_text(encoding="utf-8"))
-    except ValueError as exc:
-        raise PageError(f"{path}: not valid JSON ({exc})") from None
-    paths = swagger.get("paths") if isinstance(swagger, dict) else None
-    if not isinstance(paths, dict) or not isinstance(paths.get(SWAGGER_CONTACT), dict):
-        raise PageError(f"{path}: not the Swagger document expected (no {SWAGGER_CONTACT} path)")
-    return dict(swagger)
-
-
-def derive(docs: Path) -> Derivation:
-    """Parse every page and the reference facts, and build all schemas and the OpenAPI document."""
+def derive(docs: Path, vendor: str = DEFAULT_VENDOR) -> Derivation:
+    """Parse the pages of `vendor` and the reference facts, and build its schemas and OpenAPI."""
     started = time.perf_counter()
-    endpoints = parse_pages(docs)
+    endpoints = parse_pages(docs, vendor)
     warnings = [w for e in endpoints for w in e.warnings]
-    facts_lines = (docs / FACTS).read_text(encoding="utf-8").splitlines()
-    facts_file = f"{CITED_ROOT}/{FACTS}"
-    carriers = parse_carriers(facts_lines, facts_file)
-    schemas = superoffice.contact_schemas(endpoints, carriers, warnings)
-    warnings += [f"{facts_file}: {n}: not read: {', '.join(i)}" for n, i in carriers.unread.items()]
-    schemas.update(superoffice.patch_schemas(endpoints, warnings))
-    schemas["ErrorBody"] = _error_body(facts_lines, facts_file)
-    schemas.update(odyssee.odyssee_schemas(endpoints[-1], warnings))
-    swagger = _swagger(docs / SWAGGER)
-    try:
-        api = superoffice_openapi(endpoints, schemas, swagger)
-    except (KeyError, TypeError, AttributeError, IndexError) as exc:
-        raise PageError(
-            f"{docs / SWAGGER}: not the Swagger document expected ({type(exc).__name__}: {exc})"
-        ) from None
-    return Derivation(endpoints, schemas, api, warnings, time.perf_counter() - started)
+    schemas, api = vendor_package(vendor).build(endpoints, docs, warnings)
+    return Derivation(endpoints, schemas, api, warnings, time.perf_counter() - started, vendor)
+
+
+def derive_all(docs: Path) -> dict[str, Derivation]:
+    """Every vendor's derivation, by vendor name, in `VENDORS` order."""
+    return {vendor: derive(docs, vendor) for vendor in VENDORS}

@@ -26,9 +26,8 @@ from schemathesis.transport import requests as transport
 from webapi_contract import schemastore
 from webapi_contract.client import contract_session
 from webapi_contract.config import Settings
-from webapi_contract.generated.findings import mark, response_schema_name
-from webapi_contract.generated.pool import INT32_MAX
-from webapi_contract.generated.vendor import EntityApi
+from webapi_contract.generated.entity import INT32_MAX, EntityApi, entity_key
+from webapi_contract.generated.findings import mark, response_schema_names
 from webapi_contract.generated.violations import (
     Violation,
     entity_violations,
@@ -36,7 +35,6 @@ from webapi_contract.generated.violations import (
 )
 
 __all__ = [
-    "GLOBAL_STATUSES",
     "THROTTLED_AUTH",
     "Judge",
     "builtin",
@@ -44,15 +42,9 @@ __all__ = [
     "ignored_auth_unless_throttled",
     "is_agents_null",
     "levelled",
-    "response_formats",
 ]
 
 Check = Callable[[Any, Any, Any], bool | None]
-
-# Statuses the docs give for every route rather than per operation (docs/vendor/reference/
-# vendor-facts.md:33: "Bodies for 400/409/412/500 are not documented. A request with neither
-# `Authorization` nor `X-XSRF-TOKEN` gets 401").
-GLOBAL_STATUSES = frozenset({400, 401})
 
 
 class UndocumentedStatus(Failure):
@@ -141,25 +133,31 @@ def _is_valid_case(case: Any) -> bool:
     return meta is None or bool(meta.generation.mode.is_positive)
 
 
-def response_formats(ctx: Any, response: Any, case: Any) -> bool | None:
+def response_formats(vendor: str, response: Any, case: Any) -> bool | None:
     """Formats of a documented JSON success body, checked as the hand-written clauses check them.
 
     Schemathesis' response_schema_conformance runs with format validation off, because RFC 3339
-    date-times need an offset and SuperOffice writes none by default (see schemastore.FORMATS).
-    Error bodies are the clauses' (module docstring).
+    date-times need an offset and a vendor may write none (see schemastore.FORMATS). Error
+    bodies are the clauses' (module docstring). Of a choice of schemas (`anyOf`), the one the
+    body matches but for formats is judged.
     """
     if response.status_code >= 400:
         return None
-    name = response_schema_name(
-        case.operation.path, case.operation.method, str(response.status_code)
+    names = response_schema_names(
+        case.operation.path, case.operation.method, str(response.status_code), vendor
     )
-    if name is None:
+    if not names:
         return None
     try:
         body = response.json()
     except ValueError:
         return None  # content_type_conformance and response_schema_conformance judge that
-    wrong = [e for e in schemastore.validator(name).iter_errors(body) if e.validator == "format"]
+    name, wrong = names[0], []
+    for candidate in names:
+        errors = list(schemastore.validator(candidate, vendor).iter_errors(body))
+        if all(e.validator == "format" for e in errors):
+            name, wrong = candidate, errors
+            break
     if wrong:
         shown = "; ".join(f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in wrong[:5])
         failure = FormatMismatch(
@@ -236,18 +234,20 @@ def _is_json_patch(case: Any) -> bool:
     return "json-patch" in media_type or isinstance(getattr(case, "body", None), list)
 
 
-def documented_status_code(ctx: Any, response: Any, case: Any) -> bool | None:
+def documented_status_code(
+    response: Any, case: Any, global_statuses: frozenset[int]
+) -> bool | None:
     """The status is documented for the operation, or globally for every route (a 5xx is
     not_a_server_error's)."""
     documented = [str(code) for code in case.operation.responses.status_codes]
     if "default" in documented:
         return None
     status = response.status_code
-    if status >= 500 or status == 429 or status in GLOBAL_STATUSES:
+    if status >= 500 or status == 429 or status in global_statuses:
         return None  # a 429 left after the retries is throttling, not an answer
     if any(_matches(code, status) for code in documented):
         return None
-    shown = ", ".join([*documented, *(str(s) for s in sorted(GLOBAL_STATUSES))])
+    shown = ", ".join([*documented, *(str(s) for s in sorted(global_statuses))])
     raise UndocumentedStatus(
         operation=case.operation.label,
         message=f"Received: {status}\nDocumented: {shown}",
@@ -271,6 +271,13 @@ def _not_an_int32(value: Any) -> bool:
         return True
 
 
+def _not_an_id(value: Any, api: EntityApi) -> str | None:
+    """Why value cannot be the id of the api's entity in a path; None when it can."""
+    if api.id_kind == "int32":
+        return "is not an int32" if _not_an_int32(value) else None
+    return "is not a guid" if entity_key(value, "uuid") is None else None
+
+
 class Judge:
     """The checks for one entity's generated cases, each with its level."""
 
@@ -278,29 +285,39 @@ class Judge:
         self.api = api
         # In a body that creates, the id chooses create or update: judged. In a PATCH the path
         # names the entity, so a server may ignore a body's read-only id as it may any stamp.
-        self.ignored = api.stamped - {api.id_property}
-        self.ignored_in_patch = set(api.stamped) | {api.id_property}
+        self.ignored = (api.stamped - {api.id_property}) | api.unjudged
+        self.ignored_in_patch = set(api.stamped) | {api.id_property} | api.unjudged
 
     def violations(self, case: Any) -> list[Violation]:
         """How the request breaks its schema, each documented as refused or not."""
         found: list[Violation] = []
         operation_id = case.operation.definition.raw.get("operationId")
-        if operation_id in self.api.by_id:
-            value = (case.path_parameters or {}).get(self.api.id_parameter)
-            if _not_an_int32(value):
-                where = f"{case.operation.path} {self.api.id_parameter}"
-                found.append(Violation(False, where, f"the id {value!r} is not an int32"))
+        api = self.api
+        if operation_id in api.by_id:
+            value = (case.path_parameters or {}).get(api.id_parameter)
+            problem = _not_an_id(value, api)
+            if problem is not None:
+                where = f"{case.operation.path} {api.id_parameter}"
+                found.append(Violation(False, where, f"the id {value!r} {problem}"))
         body = case.body
-        if operation_id == self.api.create and _has_body(case):
-            # The Save page (an Agents call: "no HTTP errors", vendor-facts.md:18) promises no
-            # refusal of a wrong-typed member: a server may bind its default and save.
-            found += [
-                replace(v, documented=False)
-                for v in entity_violations(self.api.entity, body, self.ignored)
-            ]
-        elif operation_id == self.api.update and _has_body(case):
+        if operation_id in api.entity_bodies and _has_body(case):
+            violations = entity_violations(
+                api.entity_of(operation_id),
+                body,
+                self.ignored,
+                vendor=api.vendor,
+                null_is_default=api.null_is_default,
+            )
+            if operation_id in api.agents:
+                # An Agents call ("no HTTP errors") promises no refusal of a wrong-typed member:
+                # a server may bind its default and save.
+                violations = [replace(v, documented=False) for v in violations]
+            found += violations
+        elif operation_id == api.update and _has_body(case):
             merge = self.api.merge_patch_appends or self.api.entity
-            found += patch_violations(merge, body, case.media_type or "", self.ignored_in_patch)
+            found += patch_violations(
+                merge, body, case.media_type or "", self.ignored_in_patch, vendor=api.vendor
+            )
         return found
 
     def negative_entity_rejected(self, ctx: Any, response: Any, case: Any) -> bool | None:
@@ -348,6 +365,7 @@ class Judge:
             case.body,
             case.media_type or "",
             self.ignored,
+            vendor=self.api.vendor,
         )
         documented = any(v.documented for v in violations)
         judged = [v for v in violations if v.documented == documented]
@@ -396,6 +414,15 @@ class Judge:
         result: bool | None = check(ctx, response, case)
         return result
 
+    def documented_status_code(self, ctx: Any, response: Any, case: Any) -> bool | None:
+        """The status is documented for the operation, or for every route of the vendor (a 5xx
+        is not_a_server_error's)."""
+        return documented_status_code(response, case, self.api.global_statuses)
+
+    def response_formats(self, ctx: Any, response: Any, case: Any) -> bool | None:
+        """Formats of a documented JSON success body (see the module function)."""
+        return response_formats(self.api.vendor, response, case)
+
     def checks(self, *, malformed: bool = False, confirm_auth: bool = True) -> list[Check]:
         """Every check of one case, levelled. malformed: the body breaks a rule on purpose (no
         positive_data_acceptance; malformed_patch_refused instead)."""
@@ -422,9 +449,9 @@ class Judge:
             levelled(missing_header, True),
             # a documented status for a valid request; for broken input the docs list 400, but
             # which refusal answers it they do not promise (405/415/422… are refusals too)
-            levelled(documented_status_code, valid_input),
+            levelled(self.documented_status_code, valid_input),
             levelled(self.negative_entity_rejected, True),
-            levelled(response_formats, True),
+            levelled(self.response_formats, True),
             levelled(self.agents_failure, True),
         ]
         if malformed:

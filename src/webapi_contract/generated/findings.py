@@ -16,7 +16,14 @@ from typing import Any
 
 from webapi_contract import schemastore
 
-__all__ = ["Finding", "attach", "findings_of", "mark", "response_schema_name"]
+__all__ = [
+    "Finding",
+    "attach",
+    "findings_of",
+    "mark",
+    "response_schema_name",
+    "response_schema_names",
+]
 
 _CHECK = "webapi_check"
 _DOCUMENTED = "webapi_documented"
@@ -61,10 +68,11 @@ def mark(
     return failure
 
 
-def attach(error: BaseException, case: Any, response: Any) -> None:
-    """Record on error (a group of failures of one case) the findings it stands for."""
+def attach(error: BaseException, case: Any, response: Any, vendor: str) -> None:
+    """Record on error (a group of failures of one case) the findings it stands for; vendor:
+    whose derived document the case came from."""
     curl = case.as_curl_command(headers=dict(response.request.headers), verify=response.verify)
-    found = [_finding(failure, case, response, curl) for failure in _failures(error)]
+    found = [_finding(failure, case, response, curl, vendor) for failure in _failures(error)]
     setattr(error, _FINDINGS, found)
 
 
@@ -97,9 +105,9 @@ def _failures(error: BaseException) -> list[Any]:
     return list(nested) if nested else [error]
 
 
-def _finding(failure: Any, case: Any, response: Any, curl: str) -> Finding:
+def _finding(failure: Any, case: Any, response: Any, curl: str, vendor: str) -> Finding:
     check = getattr(failure, _CHECK, None) or type(failure).__name__
-    location = getattr(failure, _LOCATION, "") or _schema_location(failure, case, response)
+    location = getattr(failure, _LOCATION, "") or _schema_location(failure, case, response, vendor)
     title = getattr(failure, "title", "") or type(failure).__name__
     detail = _one_line(getattr(failure, "message", "") or "")
     message = f"{title}: {detail}" if detail else title
@@ -115,15 +123,25 @@ def _finding(failure: Any, case: Any, response: Any, curl: str) -> Finding:
 
 
 @cache
-def response_schema_name(path: str, method: str, status: str) -> str | None:
-    """The derived schema name of a documented JSON response, e.g. ContactEntityWithLinks."""
-    operation = schemastore.openapi()["paths"].get(path, {}).get(method.lower(), {})
+def response_schema_names(path: str, method: str, status: str, vendor: str) -> tuple[str, ...]:
+    """The derived schema names a documented JSON response may have: its `$ref`, or those of
+    its `anyOf` (e.g. the entity, or only its id)."""
+    operation = schemastore.openapi(vendor)["paths"].get(path, {}).get(method.lower(), {})
     content = operation.get("responses", {}).get(status, {}).get("content", {})
-    ref = content.get("application/json", {}).get("schema", {}).get("$ref", "")
-    return ref.rsplit("/", 1)[-1] or None
+    schema = content.get("application/json", {}).get("schema", {})
+    options = schema.get("anyOf") or [schema]
+    refs = [option.get("$ref", "") for option in options if isinstance(option, dict)]
+    return tuple(ref.rsplit("/", 1)[-1] for ref in refs if ref)
 
 
-def _schema_location(failure: Any, case: Any, response: Any) -> str:
+def response_schema_name(path: str, method: str, status: str, vendor: str) -> str | None:
+    """The derived schema name of a documented JSON response, e.g. ContactEntityWithLinks
+    (None when there is none, or a choice of several)."""
+    names = response_schema_names(path, method, status, vendor)
+    return names[0] if len(names) == 1 else None
+
+
+def _schema_location(failure: Any, case: Any, response: Any, vendor: str) -> str:
     """Where in the document a response schema violation sits, e.g.
     /components/schemas/ContactEntity/properties/ContactId/type (the same for every operation
     answering that schema, so the reports can group them)."""
@@ -135,7 +153,7 @@ def _schema_location(failure: Any, case: Any, response: Any) -> str:
     if found:
         return f"{found.group(1)}/{keyword}"
     operation = case.operation
-    name = response_schema_name(operation.path, operation.method, str(response.status_code))
+    name = response_schema_name(operation.path, operation.method, str(response.status_code), vendor)
     return "/".join(["", "components", "schemas", name or "?", *map(str, path)])
 
 

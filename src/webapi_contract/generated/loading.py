@@ -10,7 +10,7 @@ from schemathesis.specs.openapi.schemas import OpenApiSchema
 
 from webapi_contract import schemastore
 from webapi_contract.config import Settings
-from webapi_contract.generated.vendor import EntityApi
+from webapi_contract.generated.entity import EntityApi
 
 __all__ = ["NEGATIVE_REFUSED", "POSITIVE_ACCEPTED", "load_schema", "request_document"]
 
@@ -62,12 +62,24 @@ def request_document(raw: dict[str, Any], api: EntityApi, closed: bool) -> dict[
     for item in document.get("paths", {}).values():
         for operation in item.values():
             if isinstance(operation, dict) and "requestBody" in operation:
-                body = operation["requestBody"]
+                body = _json_only(operation["requestBody"])
                 operation["requestBody"] = _closed(body, schemas, stamped, closed)
     merge = schemas.get(f"{api.merge_patch_appends}{_REQUEST}") if api.merge_patch_appends else None
     if merge is not None:
         _let_objects_append(merge)
     return document
+
+
+def _json_only(body: dict[str, Any]) -> dict[str, Any]:
+    """A request body with its JSON media types only, when it has any: generated bodies are
+    JSON (XML bodies are the negotiation clauses' to judge)."""
+    content = body.get("content")
+    if not isinstance(content, dict):
+        return body
+    json_types = {media: spec for media, spec in content.items() if "json" in media.lower()}
+    if not json_types or len(json_types) == len(content):
+        return body
+    return {**body, "content": json_types}
 
 
 def _let_objects_append(schema: dict[str, Any]) -> None:
@@ -114,21 +126,23 @@ def load_schema(settings: Settings, api: EntityApi, *, closed: bool = True) -> O
         }
     )
     schema = schemathesis.openapi.from_dict(
-        request_document(schemastore.openapi(), api, closed), config=config
+        request_document(schemastore.openapi(api.vendor), api, closed), config=config
     )
     credential = settings.primary
     app_token = settings.app_token
+    token_header = api.app_token_header
 
     class Credentials:
-        """Applies the configured Authorization header (and SO-AppToken) to every case."""
+        """Applies the configured Authorization header (and the vendor's app token header, when
+        it has one and a token is configured) to every case."""
 
         def get(self, case: Any, ctx: Any) -> str | None:
             return credential.authorization if credential is not None else None
 
         def set(self, case: Any, data: str, ctx: Any) -> None:
             case.headers["Authorization"] = data
-            if app_token:
-                case.headers["SO-AppToken"] = app_token
+            if app_token and token_header:
+                case.headers[token_header] = app_token
 
     schema.auth(refresh_interval=None)(Credentials)
     return schema

@@ -60,9 +60,9 @@ def _scalar(spec: dict[str, Any], text: Strategy | None = None) -> Strategy | No
     return st.one_of(options)
 
 
-def _object(name: str) -> Strategy:
+def _object(name: str, vendor: str) -> Strategy:
     """An object of one referenced schema, filled with a few of its scalar members."""
-    properties = schemastore.load(name).get("properties", {})
+    properties = schemastore.load(name, vendor).get("properties", {})
     members = {key: s for key, spec in properties.items() if (s := _scalar(spec)) is not None}
     return st.fixed_dictionaries({}, optional=members)
 
@@ -93,10 +93,12 @@ class PatchBodies:
         entity: str,
         excluded: frozenset[str] = frozenset(),
         *,
+        vendor: str,
         only: frozenset[str] | None = None,
         elements: Mapping[str, Strategy] | None = None,
     ) -> None:
-        properties = schemastore.load(entity).get("properties", {})
+        self.vendor = vendor
+        properties = schemastore.load(entity, vendor).get("properties", {})
         self.everything = {k: v for k, v in properties.items() if k not in excluded}
         self.elements = dict(elements or {})
         if only is None:
@@ -137,7 +139,7 @@ class PatchBodies:
             )
         name = _ref_name(spec)
         if name:
-            return _object(name)
+            return _object(name, self.vendor)
         scalar = _scalar(spec)
         return scalar if scalar is not None else st.none()
 
@@ -145,7 +147,7 @@ class PatchBodies:
         """(name, value) pairs a replace or merge may set."""
         options = [st.tuples(st.just(k), s) for k, s in self.scalars.items()]
         options += [
-            st.tuples(st.just(k), st.one_of(st.none(), _object(n)))
+            st.tuples(st.just(k), st.one_of(st.none(), _object(n, self.vendor)))
             for k, n in self.carriers.items()
         ]
         options += [

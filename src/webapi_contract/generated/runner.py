@@ -18,13 +18,13 @@ from schemathesis.core.parameters import ParameterLocation
 from webapi_contract.client import contract_session
 from webapi_contract.config import Settings
 from webapi_contract.generated import checks as extra
+from webapi_contract.generated.entity import EntityApi
 from webapi_contract.generated.findings import attach
 from webapi_contract.generated.patches import PatchBodies
-from webapi_contract.generated.pool import ABSENT_ID, EntityPool, addresses_an_entity, id_keys
-from webapi_contract.generated.safe import LiveSafe
+from webapi_contract.generated.pool import EntityPool, id_keys
+from webapi_contract.generated.safe import LiveSafe, narrow_list, own_entity_body, without_headers
 from webapi_contract.generated.stable import independent_of_imports
 from webapi_contract.generated.variants import BODY_MEDIA_TYPES, Variant
-from webapi_contract.generated.vendor import EntityApi
 
 __all__ = ["ShardRun", "Tally", "shard_seed"]
 
@@ -88,11 +88,12 @@ class ShardRun:
         self.auth_confirmed = False
         self.safe = safe
         self.judge = extra.Judge(api)
+        self.mandatory = pool.mandatory if pool is not None else {}
         self.bodies: PatchBodies | None = None
         if variant.body is not None and safe is not None and variant.body != "malformed":
             self.bodies = safe.patch_bodies()
         elif variant.body is not None:
-            self.bodies = PatchBodies(api.entity, api.stamped)
+            self.bodies = PatchBodies(api.entity, api.stamped, vendor=api.vendor)
 
     def strategy(self) -> st.SearchStrategy[Any]:
         """Cases for the variant (bodies of our own kinds are drawn separately)."""
@@ -129,8 +130,12 @@ class ShardRun:
             self._live_safe(case, data, positive)
         if operation_id in self.api.by_id:
             self._aim(case, data)
-        if operation_id == self.api.create and isinstance(case.body, dict):
-            self._own_create(case, data)
+        if operation_id == self.api.list_all:
+            narrow_list(self.api, case, self.pool, self.tag)
+        if operation_id == self.api.create:
+            without_headers(case, self.api.create_without)
+        if operation_id in self.api.entity_bodies and isinstance(case.body, dict):
+            self._own_entity(case, data)
         if positive:
             self._conditions(case, data)
         elif case.meta is not None and case.meta.generation.mode.is_positive:
@@ -142,18 +147,16 @@ class ShardRun:
         """On a live tenant: valid cases send only what it allows, invalid ones name no other
         entities (generated/safe.py)."""
         assert self.safe is not None
-        create = self.variant.operation_id == self.api.create
+        entity = self.variant.operation_id in self.api.entity_bodies
         if not positive:
             stripped = self.safe.without_foreign(case.body)
             if stripped is not case.body:
                 case.body = stripped
-            if create and isinstance(case.body, dict):
-                name = case.body.get(self.api.name_property)
-                if name is None or isinstance(name, str):  # keep a wrong type: the violation
-                    case.body[self.api.name_property] = f"{self.tag} {name or ''}"
+            if entity and isinstance(case.body, dict):
+                self.safe.tag_invalid(case.body, self.tag)
             return
         self.safe.tune(case, data.draw)
-        if create:
+        if entity:
             case.body = data.draw(self.safe.entity(), label="body")
 
     def _conditions(self, case: Any, data: st.DataObject) -> None:
@@ -170,30 +173,39 @@ class ShardRun:
         name = self.api.id_parameter
         current = (case.path_parameters or {}).get(name)
         negative_path = case.meta is not None and case.meta.is_negative_at(ParameterLocation.PATH)
-        if negative_path and not addresses_an_entity(current):
+        if negative_path and not self.api.addresses(current):
             return  # an id no entity can have: safe anywhere
         if self.pool is not None:
             case.path_parameters[name] = data.draw(st.sampled_from(self.pool.choices()), label=name)
         elif self.variant.mutating:
             raise RuntimeError("a mutating generated test ran without entities of its own")
         else:
-            case.path_parameters[name] = ABSENT_ID  # read-only: never read others' entities
+            case.path_parameters[name] = self.api.absent_id  # read-only: never others' entities
 
-    def _own_create(self, case: Any, data: st.DataObject) -> None:
-        body, key = case.body, self.api.id_property
+    def _own_entity(self, case: Any, data: st.DataObject) -> None:
+        """A create or whole-entity update body: valid ones carry the mandatory fields and the
+        run's tag, and name no entity but the run's; invalid ones update none but the run's."""
+        api, body = self.api, case.body
+        create = self.variant.operation_id == api.create
+        path_id = None if create else (case.path_parameters or {}).get(api.id_parameter)
         if self.variant.mode is GenerationMode.POSITIVE:
-            # Valid data on this tenant carries the fields it makes mandatory (test-contact).
-            if self.pool is not None:
-                body.update(self.pool.client.settings.test_contact)
-            owned = self.pool.ids if self.pool is not None else []
-            body[key] = data.draw(st.sampled_from([0, *owned]), label=key)
-            name = body.get(self.api.name_property)
-            body[self.api.name_property] = f"{self.tag} {name if isinstance(name, str) else ''}"
-        else:
-            for spelled in id_keys(body, key):  # a negative body may still update: never
-                wanted = body[spelled]  # someone else's entity, however the id is spelled
-                if addresses_an_entity(wanted) and not (self.pool and self.pool.alive(wanted)):
-                    body[spelled] = 0
+            chosen: Any = path_id
+            if create:
+                owned = self.pool.ids if self.pool is not None else []
+                # A create names the run's own entities only (a save updates the one it names;
+                # a REST POST refuses an id in use).
+                chosen = data.draw(st.sampled_from([api.new_id, *owned]), label=api.id_property)
+            own_entity_body(api, body, self.mandatory, chosen, self.tag)
+            return
+        for spelled in id_keys(body, api.id_property):  # a negative body may still update:
+            wanted = body[spelled]  # never someone else's entity, however the id is spelled
+            if api.addresses(wanted) and not (self.pool and self.pool.alive(wanted)):
+                if not create:
+                    body[spelled] = path_id
+                elif api.new_id is None:
+                    del body[spelled]
+                else:
+                    body[spelled] = api.new_id
 
     def checks(self) -> list[Any]:
         """The levelled checks for the next case."""
@@ -214,7 +226,7 @@ class ShardRun:
                 response, checks=checks, transport_kwargs={"session": self.session}
             )
         except FailureGroup as group:
-            attach(group, case, response)
+            attach(group, case, response, self.api.vendor)
             raise
         confirming = not self.auth_confirmed
         if 200 <= status < 300 and confirming and case.operation.label not in extra.THROTTLED_AUTH:
@@ -227,7 +239,7 @@ class ShardRun:
             with contextlib.suppress(ValueError, AttributeError):
                 self.pool.adopt(response.json().get(self.api.id_property))
         elif self.variant.operation_id == self.api.delete:
-            self.pool.replace(int(case.path_parameters[self.api.id_parameter]))
+            self.pool.replace(case.path_parameters[self.api.id_parameter])
 
     def run(self, seed: int, examples: int) -> None:
         """Draw and check `examples` cases reproducibly from seed; raises the shrunk failure."""

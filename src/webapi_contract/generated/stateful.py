@@ -13,11 +13,11 @@ from schemathesis.core.failures import FailureGroup
 from webapi_contract.client import contract_session
 from webapi_contract.config import Settings
 from webapi_contract.generated import checks as extra
+from webapi_contract.generated.entity import EntityApi
 from webapi_contract.generated.findings import attach
 from webapi_contract.generated.patches import PatchBodies
-from webapi_contract.generated.pool import EntityPool, addresses_an_entity, id_keys
-from webapi_contract.generated.safe import LiveSafe
-from webapi_contract.generated.vendor import EntityApi
+from webapi_contract.generated.pool import EntityPool, id_keys
+from webapi_contract.generated.safe import LiveSafe, narrow_list, without_headers
 
 __all__ = ["linked_machine"]
 
@@ -28,9 +28,13 @@ def _valid_cases(schema: Any, api: EntityApi, safe: LiveSafe | None, tag: str) -
     """Valid PATCH cases carry meaningful patches (a schema-valid one may name no property);
     on a live tenant valid cases keep to what it allows (generated/safe.py), and invalid ones
     name no other entities."""
-    bodies = safe.patch_bodies() if safe is not None else PatchBodies(api.entity, api.stamped)
+    if safe is not None:
+        bodies = safe.patch_bodies()
+    else:
+        bodies = PatchBodies(api.entity, api.stamped, vendor=api.vendor)
+    patches = api.update_body == "patch"
     update = schema.find_operation_by_id(api.update).label
-    create = schema.find_operation_by_id(api.create).label
+    entity_bodies = {schema.find_operation_by_id(op).label for op in api.entity_bodies}
 
     @schema.hook  # type: ignore[untyped-decorator]
     def flatmap_case(context: Any, case: Any) -> st.SearchStrategy[Any]:
@@ -46,11 +50,12 @@ def _valid_cases(schema: Any, api: EntityApi, safe: LiveSafe | None, tag: str) -
                     return st.nothing()  # what made it invalid is gone: not a negative case
             return st.just(case)
         strategy = st.just(case)
-        if label == update:
+        if label == update and patches:
             body = bodies.json_patch() if isinstance(case.body, list) else bodies.merge_patch()
             strategy = body.map(lambda value: _with_body(case, value))
-        elif label == create and safe is not None:
-            named = safe.entity().map(lambda value: {**value, api.name_property: f"{tag} linked"})
+        elif label in entity_bodies and safe is not None:
+            name = api.tagged(tag, "linked")
+            named = safe.entity().map(lambda value: {**value, api.name_property: name})
             strategy = named.map(lambda value: _with_body(case, value))
         if safe is None:
             return strategy
@@ -68,6 +73,31 @@ def _tuned(draw: Any, case: Any, safe: LiveSafe) -> Any:
     return case
 
 
+def _own_step_body(api: EntityApi, case: Any, pool: EntityPool, create: bool) -> None:
+    """A step's create or whole-entity update body: a valid one carries the mandatory fields
+    and names only the run's entities; no body creates over or updates another's entity."""
+    body = case.body
+    positive = case.meta is not None and case.meta.generation.mode.is_positive
+    path_id = None if create else case.path_parameters.get(api.id_parameter)
+    if positive:
+        references = {name.lower() for name in api.references}
+        for key in [k for k in body if k.lower() in references]:
+            del body[key]
+        body.update(pool.mandatory)
+        if not create:
+            body[api.id_property] = path_id  # a whole-entity update names its own id
+    for key in id_keys(body, api.id_property):
+        wanted = body[key]
+        if (positive or api.addresses(wanted)) and not pool.alive(wanted):
+            # create, or update one of ours (not deleted) only
+            if not create:
+                body[key] = path_id
+            elif api.new_id is None:
+                del body[key]
+            else:
+                body[key] = api.new_id
+
+
 def linked_machine(
     schema: Any,
     api: EntityApi,
@@ -81,6 +111,8 @@ def linked_machine(
     safe: the target is a live tenant; valid steps send only what it allows."""
     _valid_cases(schema, api, safe, pool.tag)
     judge = extra.Judge(api)
+    entity_bodies = {schema.find_operation_by_id(op).label for op in api.entity_bodies}
+    listing = schema.find_operation_by_id(api.list_all).label if api.list_all else None
     session = contract_session(settings)  # no redirect, nothing from the environment
     extra.probe_settings(settings)
     session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
@@ -97,23 +129,22 @@ def linked_machine(
             label = case.operation.label
             if label in by_id:
                 current = case.path_parameters.get(api.id_parameter)
-                if addresses_an_entity(current) and not pool.owns(current):
+                if api.addresses(current) and not pool.owns(current):
                     case.path_parameters[api.id_parameter] = pool.missing
-            if label == create and isinstance(case.body, dict):
-                positive = case.meta is not None and case.meta.generation.mode.is_positive
-                if positive:
-                    case.body.update(pool.client.settings.test_contact)
-                for key in id_keys(case.body, api.id_property):
-                    wanted = case.body[key]
-                    if (positive or addresses_an_entity(wanted)) and not pool.alive(wanted):
-                        case.body[key] = 0  # create, or update one of ours (not deleted) only
+            if label == listing:
+                narrow_list(api, case, pool, pool.tag)
+            if label == create:
+                without_headers(case, api.create_without)
+            if label in entity_bodies and isinstance(case.body, dict):
+                _own_step_body(api, case, pool, label == create)
 
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
             return {"session": session}
 
         def after_call(self, response: Any, case: Any) -> None:
             super().after_call(response, case)
-            if case.operation.label == create and response.status_code == 200:
+            created = response.status_code in api.create_statuses
+            if case.operation.label == create and created:
                 with contextlib.suppress(ValueError, AttributeError):
                     pool.adopt(response.json().get(api.id_property))
             elif case.operation.label == delete and 200 <= response.status_code < 300:
@@ -132,7 +163,7 @@ def linked_machine(
                     recorder=getattr(self, "recorder", None),
                 )
             except FailureGroup as group:
-                attach(group, case, response)
+                attach(group, case, response, api.vendor)
                 raise
 
     return Linked

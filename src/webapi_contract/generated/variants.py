@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from schemathesis import GenerationMode
 
-from webapi_contract.generated.vendor import EntityApi
+from webapi_contract.generated.entity import EntityApi
 
 __all__ = ["BODY_MEDIA_TYPES", "Variant", "variants"]
 
@@ -34,17 +34,22 @@ class Variant:
 
 
 def variants(api: EntityApi) -> list[Variant]:
-    """Every operation in positive and negative mode; PATCH with meaningful and malformed bodies.
+    """Every operation in positive and negative mode; a PATCH update with meaningful and
+    malformed bodies.
 
     A schema-valid JSON Patch may still name a property the entity lacks, which a conformant
     server refuses, so valid patches come from our strategies and Schemathesis adds negatives.
+    A whole-entity update (PUT) is drawn by Schemathesis in both modes, like a create.
     """
     found: list[Variant] = []
-    for operation in (api.read, api.create, api.update, api.delete):
+    listing = [api.list_all] if api.list_all else []
+    patches = api.update_body == "patch"
+    for operation in (*listing, api.read, api.create, api.update, api.delete):
         mutating = operation in api.mutating
-        modes = [GenerationMode.NEGATIVE] if operation == api.update else list(GenerationMode)
+        patch = patches and operation == api.update
+        modes = [GenerationMode.NEGATIVE] if patch else list(GenerationMode)
         found += [Variant(operation, mode, mutating=mutating) for mode in modes]
-        if operation == api.update:
+        if patch:
             found += [
                 Variant(operation, GenerationMode.POSITIVE, body, mutating=True)
                 for body in BODY_MEDIA_TYPES

@@ -15,12 +15,15 @@ entities), property by property:
   does), a number out of range, a wrong type for an array, map or carrier as a whole, an array item
   or map entry of the wrong type, a body of SaveContactEntity that is not an object, an id in the
   path that is not an int32;
-- not judged at all: rights members (`TableRight`, `FieldProperties`), which the server computes
-  and may ignore — docs/vendor/reference/vendor-facts.md:26 "What a client sends in them is not
-  documented to have any effect; a server may ignore them" — and the members of carrier objects
-  (`Business.Id`, `Emails[].Value`, ...), whose handling the docs leave to the server just as well;
-  stamped properties (CreatedDate, UpdatedDate), which valid requests never send either; and the
-  optional headers and query parameters (an ASP.NET server binds an invalid `fk` to its default).
+- documented refusals of an entity body whose schema states them (a must): a required member
+  missing (or null), none of the members an `anyOf` of `required` alternatives asks for, a text
+  longer than its `maxLength`;
+- not judged at all: the names the caller ignores: members the server computes and may ignore
+  (rights members: EntityApi.unjudged) and stamped properties, which valid
+  requests never send either; the members of carrier objects (`Business.Id`, `Emails[].Value`,
+  ...), whose handling the docs leave to the server; a null where the vendor stores the default
+  for it (`null_is_default`); and the optional headers and query parameters (an ASP.NET server
+  binds an invalid `fk` to its default).
 """
 
 from __future__ import annotations
@@ -35,16 +38,13 @@ from webapi_contract import schemastore
 
 __all__ = [
     "JSON_PATCH_OPS",
-    "RIGHTS_MEMBERS",
     "Violation",
     "entity_violations",
     "patch_violations",
 ]
 
-# vendor-facts.md:26 "## Rights members": computed by the server, which may ignore them.
-RIGHTS_MEMBERS = frozenset({"TableRight", "FieldProperties"})
-# docs/vendor/superoffice-patch-contact.v1.md:81: "add", "replace", "remove", "test" ("move" and
-# "copy" not supported).
+# The JSON Patch operations the patch vendor documents (its PATCH page: "add", "replace",
+# "remove", "test"; "move" and "copy" not supported).
 JSON_PATCH_OPS = frozenset({"add", "replace", "remove", "test"})
 _NEEDS_VALUE = frozenset({"add", "replace", "test"})
 _INT32 = (-(2**31), 2**31 - 1)
@@ -189,35 +189,80 @@ def _container(where: str, name: str, spec: Mapping[str, Any], value: Any) -> li
     return []
 
 
-def _object(schema: str, body: Mapping[str, Any], ignored: Iterable[str]) -> list[Violation]:
-    properties = schemastore.load(schema).get("properties", {})
-    skipped = set(ignored) | RIGHTS_MEMBERS
+def _object(
+    schema: str,
+    body: Mapping[str, Any],
+    ignored: Iterable[str],
+    vendor: str,
+    null_is_default: bool = False,
+) -> list[Violation]:
+    properties = schemastore.load(schema, vendor).get("properties", {})
+    skipped = set(ignored)
     found: list[Violation] = []
     for name, value in body.items():
         spec = properties.get(name)
-        if isinstance(spec, dict) and name not in skipped:
-            found += _property(schema, name, spec, value)
+        if not isinstance(spec, dict) or name in skipped:
+            continue
+        if value is None and null_is_default:
+            continue  # the vendor stores the default for a null (a missing one: _required's)
+        found += _property(schema, name, spec, value)
+        limit = spec.get("maxLength")
+        if isinstance(value, str) and isinstance(limit, int) and len(value) > limit:
+            where = f"/components/schemas/{schema}/properties/{name}/maxLength"
+            found.append(Violation(True, where, f"{name}: {len(value)} characters, max {limit}"))
     return found
 
 
-def entity_violations(schema: str, body: Any, ignored: Iterable[str] = ()) -> list[Violation]:
-    """The violations of an entity body (SaveContactEntity): ignored names are not judged."""
+def _required(
+    schema: str, body: Mapping[str, Any], ignored: Iterable[str], vendor: str
+) -> list[Violation]:
+    """Required members missing (or null), and `anyOf` alternatives of `required` none of which
+    the body meets: documented refusals."""
+    document = schemastore.load(schema, vendor)
+    skipped = set(ignored)
+    given = {name for name, value in body.items() if value is not None}
+    where = f"/components/schemas/{schema}"
+    found = [
+        Violation(True, f"{where}/required", f"{name} is required but missing")
+        for name in document.get("required", ())
+        if name not in given and name not in skipped
+    ]
+    alternatives = [o.get("required") for o in document.get("anyOf", ()) if isinstance(o, dict)]
+    options: list[list[str]] = [o for o in alternatives if isinstance(o, list)]
+    met = any(set(option) <= given for option in options)
+    if options and len(options) == len(alternatives) and not met:
+        shown = ", ".join("/".join(option) for option in options)
+        found.append(Violation(True, f"{where}/anyOf", f"none of {shown} is given"))
+    return found
+
+
+def entity_violations(
+    schema: str,
+    body: Any,
+    ignored: Iterable[str] = (),
+    *,
+    vendor: str,
+    null_is_default: bool = False,
+) -> list[Violation]:
+    """The violations of an entity body (a create, a whole-entity update): ignored names are
+    not judged; null_is_default: a null stands for the member's default (not a violation)."""
     if not isinstance(body, dict):
         where = f"/components/schemas/{schema}/type"
         return [Violation(False, where, f"the body {_short(body)} is not an object")]
-    return _object(schema, body, ignored)
+    found = _object(schema, body, ignored, vendor, null_is_default)
+    return found + _required(schema, body, ignored, vendor)
 
 
 def patch_violations(
-    merge_schema: str, body: Any, media_type: str, ignored: Iterable[str] = ()
+    merge_schema: str, body: Any, media_type: str, ignored: Iterable[str] = (), *, vendor: str
 ) -> list[Violation]:
     """The violations of a PATCH body. An array is a JSON Patch, an object a merge patch of
     merge_schema; application/json takes either (vendor-facts.md:43), the patch media types
     their own (a non-object merge patch is RFC 7396's, so only a should)."""
     if isinstance(body, list) and "merge-patch" not in media_type:
-        return _json_patch(merge_schema, body, ignored)
+        return _json_patch(merge_schema, body, ignored, vendor)
     if isinstance(body, dict) and "json-patch" not in media_type:
-        return _object(merge_schema, body, ignored)
+        return _object(merge_schema, body, ignored, vendor)
     where = "/components/schemas/JsonPatchDocument/type"
     if "merge-patch" in media_type:
         where = f"/components/schemas/{merge_schema}/type"
@@ -227,12 +272,12 @@ def patch_violations(
 
 
 def _json_patch(
-    merge_schema: str, operations: list[Any], ignored: Iterable[str]
+    merge_schema: str, operations: list[Any], ignored: Iterable[str], vendor: str
 ) -> list[Violation]:
     where = "/components/schemas/JsonPatchOperation"
-    properties = schemastore.load(merge_schema).get("properties", {})
+    properties = schemastore.load(merge_schema, vendor).get("properties", {})
     by_name = {name.lower(): name for name in properties}
-    skipped = {name.lower() for name in [*ignored, *RIGHTS_MEMBERS]}
+    skipped = {name.lower() for name in ignored}
     found: list[Violation] = []
     for index, operation in enumerate(operations):
         # What the PATCH page documents as refused: an op that is not add, replace, remove or
@@ -251,7 +296,7 @@ def _json_patch(
             return [Violation(False, f"{where}/properties/path", shown)]
         segments = path.removeprefix("/").split("/")
         if segments[0].lower() in skipped:
-            continue  # rights members (vendor-facts.md "Rights members") and stamped members
+            continue  # members the server computes (rights members) and stamped members
         if op in _NEEDS_VALUE and "value" not in operation:
             shown = f"operation {index}: {op} without a value"
             found.append(Violation(False, f"{where}/allOf/0/then/required", shown))

@@ -8,7 +8,7 @@ import math
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
@@ -16,9 +16,8 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from webapi_contract.mock import faults
-from webapi_contract.mock.auth import CHALLENGE, XSRF_HEADER, Authenticator
 from webapi_contract.mock.bodies import MAX_DEPTH, from_form, from_xml
-from webapi_contract.mock.errors import ApiError, error_body
+from webapi_contract.mock.errors import ApiError
 from webapi_contract.mock.negotiation import (
     FORM,
     JSON_CONTENT_TYPE,
@@ -27,14 +26,26 @@ from webapi_contract.mock.negotiation import (
     response_type,
 )
 from webapi_contract.mock.shape import Shape
+from webapi_contract.mock.storage import WouldBlock
 from webapi_contract.mock.xmlout import to_xml
 
-__all__ = ["INLINE_BODY", "MAX_BODY", "Call", "Handler", "MockApp", "Reply", "Route"]
+__all__ = [
+    "INLINE_BODY",
+    "MAX_BODY",
+    "Authenticator",
+    "Call",
+    "ErrorRenderer",
+    "Handler",
+    "MockApp",
+    "Mounted",
+    "Reply",
+    "Route",
+    "write",
+]
 
 MAX_BODY = 1024 * 1024
 # Bodies up to this size are parsed on the event loop; larger ones in a worker thread.
 INLINE_BODY = 64 * 1024
-_PROBLEM_404 = "https://tools.ietf.org/html/rfc9110#section-15.5.5"
 _log = logging.getLogger(__name__)
 
 
@@ -51,6 +62,9 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     content: bytes | None = None
     media_type: str | None = None
+    # What to render as XML instead of entity (e.g. a collection's items without its JSON
+    # wrapper), when the client asks for XML.
+    xml_entity: Any = None
 
 
 class Call:
@@ -192,28 +206,55 @@ class Route:
         self.pattern = re.compile(f"/{self.template}/?", re.IGNORECASE)
 
 
-class MockApp:
-    """ASGI app dispatching authenticated requests below a prefix to vendor handlers.
+class Authenticator(Protocol):
+    """A vendor's check of who calls."""
 
-    `open_routes` are matched against the whole path, before the routes below the prefix, and
-    answered without authentication (a vendor's API root and version list).
+    def authenticate(self, request: Request) -> list[str]:
+        """Set-Cookie values to answer with when the request may go on; ApiError (401, with
+        the vendor's challenge) when it may not."""
+        ...
+
+
+# A vendor's error response for a refused request.
+ErrorRenderer = Callable[[ApiError], Response]
+
+
+@dataclass
+class Mounted:
+    """What a vendor's mock package serves: its routes below the prefix, the open ones matched
+    against the whole path (see MockApp), its authenticator and error body, and what to close
+    when the server stops."""
+
+    routes: list[Route]
+    authenticator: Authenticator
+    errors: ErrorRenderer
+    close: Callable[[], None]
+    open_routes: list[Route] = field(default_factory=list)
+
+
+class MockApp:
+    """ASGI app dispatching authenticated requests below a prefix to a vendor's handlers.
+
+    The mounted `open_routes` are matched against the whole path, before the routes below the
+    prefix, and answered without authentication (a vendor's API root and version list).
     """
 
     def __init__(
         self,
-        routes: list[Route],
-        auth: Authenticator,
+        mounted: Mounted,
         prefix: str,
         max_body: int = MAX_BODY,
         fault: str | None = None,
-        open_routes: Sequence[Route] = (),
+        vendor: str = faults.DEFAULT_VENDOR,
     ) -> None:
-        self.routes = routes
-        self.open_routes = list(open_routes)
-        self.auth = auth
+        self.routes = mounted.routes
+        self.open_routes = list(mounted.open_routes)
+        self.authenticator = mounted.authenticator
+        self.errors = mounted.errors
         self.prefix = "/" + prefix.strip("/") if prefix.strip("/") else ""
         self.max_body = max_body
-        self.fault = faults.require(fault)
+        self.vendor = vendor
+        self.fault = faults.require(fault, vendor)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -222,7 +263,7 @@ class MockApp:
         if scope["type"] != "http":
             return
         request = Request(scope, receive)
-        with faults.switched_on(self.fault):
+        with faults.switched_on(self.fault, self.vendor):
             response = await self._respond(request)
         await response(scope, receive, send)
 
@@ -231,39 +272,27 @@ class MockApp:
         try:
             found = _find(self.open_routes, request.scope["path"], request.method)
             if found is None:
-                cookies = self._authenticate(request)
+                cookies = self.authenticator.authenticate(request)
         except ApiError as exc:
-            return _error(exc)
+            return self.errors(exc)
         try:
             handler, params = found or self._route(request)
             reply = await handler(Call(request, params, self.max_body))
             response = _render(reply, request.headers.get("accept"))
         except ApiError as exc:
-            response = _error(exc)
+            response = self.errors(exc)
         except ClientDisconnect:
             # Gone before its body arrived: nothing to answer, and no failure of the mock.
             _log.debug("client disconnected during %s %s", request.method, request.url.path)
-            response = _error(ApiError.bad_request("the client disconnected", "ClientDisconnected"))
+            response = self.errors(
+                ApiError.bad_request("the client disconnected", "ClientDisconnected")
+            )
         except Exception:
             _log.exception("mock handler failed")
-            response = _error(ApiError(500, "InternalError", "the mock failed; see its log"))
+            response = self.errors(ApiError(500, "InternalError", "the mock failed; see its log"))
         for cookie in cookies:
             response.raw_headers.append((b"set-cookie", cookie.encode()))
         return response
-
-    def _authenticate(self, request: Request) -> list[str]:
-        headers = request.headers
-        authorization = headers.get("authorization")
-        if authorization is not None:
-            if not self.auth.authorization_ok(authorization):
-                raise _unauthorized("the credentials are not valid")
-            cookies = request.cookies
-            return [] if self.auth.has_session(cookies) else self.auth.new_session_cookies()
-        if self.auth.session_ok(request.cookies, headers.get(XSRF_HEADER)):
-            return []
-        if faults.active("anonymous-get-allowed") and request.method == "GET":
-            return []
-        raise _unauthorized("Authorization, or a session cookie with X-XSRF-TOKEN, is required")
 
     def _route(self, request: Request) -> tuple[Handler, dict[str, str]]:
         path: str = request.scope["path"]
@@ -275,6 +304,23 @@ class MockApp:
         if found is None:
             raise _not_found(request.scope["path"])
         return found
+
+
+_T = TypeVar("_T")
+
+
+async def write(quick: bool, func: Callable[..., _T], *args: Any) -> _T:
+    """func(*args): right here, not waiting, when the request is quick (a small body) and the
+    store is free, since most writes take about a millisecond and a hop to a worker thread would
+    make that half as much again; else (and when func finds it would have to wait, or to patch a
+    big entity) in a worker thread, so no write holds up the event loop, and its other clients,
+    for long. func takes `wait` and raises WouldBlock, as Store.transaction does."""
+    if quick:
+        try:
+            return func(*args, wait=False)
+        except WouldBlock:
+            pass
+    return await run_in_threadpool(func, *args)
 
 
 def _find(routes: Sequence[Route], path: str, method: str) -> tuple[Handler, dict[str, str]] | None:
@@ -304,7 +350,9 @@ def _render(reply: Reply, accept: str | None) -> Response:
     if faults.active("text-json-406") and media_type(accept) == "text/json":
         raise ApiError(406, "NotAcceptable", "text/json is not an available representation")
     if xml_type is not None:
-        entity = reply.entity if reply.entity is not None else json.loads(reply.json_text or "null")
+        entity = reply.xml_entity if reply.xml_entity is not None else reply.entity
+        if entity is None:
+            entity = json.loads(reply.json_text or "null")
         content = to_xml(entity, reply.shape, reply.root) if entity is not None else b""
         media = f"{xml_type}; charset=utf-8"
     else:
@@ -313,18 +361,6 @@ def _render(reply: Reply, accept: str | None) -> Response:
         if faults.active("json-as-text-plain"):
             media = "text/plain; charset=utf-8"
     return Response(content, status_code=reply.status, headers=headers, media_type=media)
-
-
-def _error(exc: ApiError) -> Response:
-    if exc.status == 404 and faults.active("404-wrong-error-body"):
-        problem = {"type": _PROBLEM_404, "title": "Not Found", "status": 404}
-        return Response(json.dumps(problem), 404, media_type="application/problem+json")
-    body = error_body(exc.error_type, exc.message)
-    return Response(body, exc.status, headers=exc.headers, media_type=JSON_CONTENT_TYPE)
-
-
-def _unauthorized(message: str) -> ApiError:
-    return ApiError(401, "Unauthorized", message, {"WWW-Authenticate": CHALLENGE})
 
 
 def _not_found(path: str) -> ApiError:

@@ -14,7 +14,7 @@ from typing import Any
 
 from webapi_contract.mock import faults
 from webapi_contract.mock.auth import MockCredentials
-from webapi_contract.mock.server import MockServer
+from webapi_contract.mock.server import MockServer, credential_fields
 
 __all__ = ["main", "register", "resolve_credentials", "serve"]
 
@@ -22,22 +22,32 @@ EXIT_CANNOT_LISTEN = 2
 EXIT_UNKNOWN_FAULT = 2
 ENV_USER, ENV_PASSWORD = "WEBAPI_MOCK_USER", "WEBAPI_MOCK_PASSWORD"
 ENV_TICKET, ENV_TOKEN = "WEBAPI_MOCK_TICKET", "WEBAPI_MOCK_TOKEN"
+ENV_DOMAIN = "WEBAPI_MOCK_DOMAIN"
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `serve` subcommand."""
     parser = subparsers.add_parser(
         "serve",
-        help="run the reference mock of the SuperOffice Contact API",
-        description="Run the stateful reference mock. Give credentials in the environment: "
-        f"{ENV_USER}, {ENV_PASSWORD}, {ENV_TICKET}, {ENV_TOKEN} (the options --user, --ticket and "
-        "--token work too, and win over their variable, but anyone can read them in the process "
-        "list). What neither gives is generated and printed. SIGTERM stops it as Ctrl-C does.",
+        help="run the reference mock of a vendor's Contact API",
+        description="Run the stateful reference mock of a vendor's Contact API (--vendor). Give "
+        f"credentials in the environment: {ENV_USER}, {ENV_PASSWORD}, {ENV_TICKET}, {ENV_TOKEN}, "
+        f"{ENV_DOMAIN} (the options --user, --ticket, --token and --domain work too, and win over "
+        "their variable, but anyone can read them in the process list). What neither gives is "
+        "generated and printed. SIGTERM stops it as Ctrl-C does.",
+    )
+    parser.add_argument(
+        "--vendor",
+        default=faults.DEFAULT_VENDOR,
+        choices=faults.vendors(),
+        help=f"whose API the mock serves (default {faults.DEFAULT_VENDOR})",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=0, help="port (0 = a free one, printed)")
     parser.add_argument("--db", type=Path, default=None, help="SQLite file (default: temporary)")
-    parser.add_argument("--prefix", default="/api/v1", help="path of the API root")
+    parser.add_argument(
+        "--prefix", default=None, help="path of the API root (default: the vendor's, e.g. /api/v1)"
+    )
     parser.add_argument("--seed", action="store_true", help="add sample contacts to an empty db")
     parser.add_argument(
         "--user",
@@ -48,12 +58,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--ticket", help=f"the accepted SoTicket (prefer {ENV_TICKET})")
     parser.add_argument("--token", help=f"the accepted Bearer token (prefer {ENV_TOKEN})")
     parser.add_argument(
+        "--domain", help=f"the user's domain, for `user:password@domain` (prefer {ENV_DOMAIN})"
+    )
+    parser.add_argument(
         "--fault",
         metavar="NAME",
         help="switch on one contract violation, to check that a suite notices (see --list-faults)",
     )
     parser.add_argument(
-        "--list-faults", action="store_true", help="list the faults --fault accepts, and exit"
+        "--list-faults",
+        action="store_true",
+        help="list the faults --fault accepts (the vendor's), and exit",
     )
     parser.set_defaults(handler=serve)
 
@@ -75,6 +90,7 @@ def resolve_credentials(
         ("password", password),
         ("ticket", args.ticket or env.get(ENV_TICKET)),
         ("token", args.token or env.get(ENV_TOKEN)),
+        ("domain", getattr(args, "domain", None) or env.get(ENV_DOMAIN)),
     ):
         if given:
             values[name] = given
@@ -87,13 +103,15 @@ def resolve_credentials(
 
 def serve(args: argparse.Namespace) -> int:
     """Run the mock until interrupted; exit 2 with one line when it cannot listen."""
+    vendor = getattr(args, "vendor", faults.DEFAULT_VENDOR)
+    known = faults.catalogue(vendor)
     if args.list_faults:
-        print("\n".join(faults.listing()))
+        print("\n".join(faults.listing(vendor)))
         return 0
-    if args.fault is not None and args.fault not in faults.FAULTS:
+    if args.fault is not None and args.fault not in known:
         print(
-            f"webapi-contract serve: unknown fault {args.fault!r}; known faults: "
-            f"{', '.join(faults.FAULTS)} (see --list-faults)",
+            f"webapi-contract serve: unknown fault {args.fault!r} of the {vendor} mock; known "
+            f"faults: {', '.join(known)} (see --list-faults)",
             file=sys.stderr,
         )
         return EXIT_UNKNOWN_FAULT
@@ -106,6 +124,7 @@ def serve(args: argparse.Namespace) -> int:
         port=args.port,
         credentials=credentials,
         fault=args.fault,
+        vendor=vendor,
     )
     try:
         server.start()
@@ -118,16 +137,19 @@ def serve(args: argparse.Namespace) -> int:
         return EXIT_CANNOT_LISTEN
     print(f"webapi-contract mock listening on {server.base_url}", flush=True)
     if args.fault is not None:
-        fault = faults.FAULTS[args.fault]
+        fault = known[args.fault]
         print(f"FAULT {fault.name} switched on: {fault.summary}", flush=True)
+    used = credential_fields(vendor)  # what the vendor's mock checks: generated ones are shown
+    made = [name for name in made if name in used]
     if made:
         shown = ", ".join(f"{name}={getattr(credentials, name)}" for name in made)
         print(f"generated credentials: {shown}", flush=True)
-    print(
-        f"without Authorization: X-XSRF-TOKEN: {credentials.xsrf_token} with Cookie: "
-        f"{credentials.xsrf_cookie}",
-        flush=True,
-    )
+    if "xsrf_token" in used:
+        print(
+            f"without Authorization: X-XSRF-TOKEN: {credentials.xsrf_token} with Cookie: "
+            f"{credentials.xsrf_cookie}",
+            flush=True,
+        )
     before = _handle_signals({signal.SIGTERM: _raise_interrupt})  # SIGTERM stops as Ctrl-C does
     try:
         server.wait()

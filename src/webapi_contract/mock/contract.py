@@ -10,6 +10,7 @@ from jsonschema.exceptions import best_match
 from webapi_contract import schemastore
 from webapi_contract.mock.errors import ApiError
 from webapi_contract.mock.shape import Shape, shape_of
+from webapi_contract.paths import DEFAULT_VENDOR
 
 __all__ = ["EntityContract"]
 
@@ -17,15 +18,25 @@ _MESSAGE_LIMIT = 300
 
 
 class EntityContract:
-    """One entity schema from `schemas/`, read once; validators are built once and cached."""
+    """One entity schema of a vendor's derived contract, read once; validators are built once
+    and cached. A body that does not fit is refused with `invalid_status` (400, or 422 for a
+    vendor that reports validation so)."""
 
-    def __init__(self, name: str, with_links: str | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        with_links: str | None = None,
+        vendor: str = DEFAULT_VENDOR,
+        invalid_status: int = 400,
+    ) -> None:
         self.name = name
-        self.shape: Shape = shape_of(name)
-        self.links_shape: Shape = shape_of(with_links) if with_links else self.shape
-        self._validator = schemastore.validator(name)
+        self.vendor = vendor
+        self.invalid_status = invalid_status
+        self.shape: Shape = shape_of(name, vendor=vendor)
+        self.links_shape: Shape = shape_of(with_links, vendor=vendor) if with_links else self.shape
+        self._validator = schemastore.validator(name, vendor)
         self._members: dict[str, Draft202012Validator] = {}
-        properties = schemastore.load(name).get("properties", {})
+        properties = schemastore.load(name, vendor).get("properties", {})
         self._string_maps = frozenset(k for k, v in properties.items() if _is_string_map(v))
 
     def defaults(self) -> dict[str, Any]:
@@ -47,31 +58,38 @@ class EntityContract:
         canonical: dict[str, Any] = _canonical(body, self.shape, "")
         return canonical
 
-    def validate(self, entity: dict[str, Any], members: set[str] | None = None) -> None:
-        """Raise ApiError(400) unless entity (or only its `members`) fits the schema."""
-        if members is None:
-            _raise_first(self._validator, entity, "")
+    def validate(
+        self,
+        entity: dict[str, Any],
+        members: set[str] | None = None,
+        ignoring: frozenset[str] = frozenset(),
+    ) -> None:
+        """Raise ApiError(invalid_status) unless entity (or only its `members`) fits the
+        schema; failures of the keywords in `ignoring` (e.g. maxLength) do not count."""
+        status = self.invalid_status
+        if members is None or ignoring:
+            _raise_first(self._validator, entity, "", status, ignoring)
             return
-        properties = schemastore.load(self.name).get("properties", {})
+        properties = schemastore.load(self.name, self.vendor).get("properties", {})
         if not members <= properties.keys():
-            _raise_first(self._validator, entity, "")  # members the schema keeps elsewhere
+            _raise_first(self._validator, entity, "", status)  # members kept elsewhere
             return
         for key in members:
             value = entity.get(key)
             if key in self._string_maps and _all_strings(value):
                 continue  # valid, as jsonschema would find it at some µs per entry (see below)
-            _raise_first(self._member(key), value, f"{key}")
+            _raise_first(self._member(key), value, f"{key}", status)
 
     def _member(self, key: str) -> Draft202012Validator:
         validator = self._members.get(key)
         if validator is None:
             # The member's own subschema, given the entity's $id so its relative $refs resolve;
             # cheaper per call than a {"$ref": "…#/properties/…"} wrapper.
-            entity = schemastore.load(self.name)
+            entity = schemastore.load(self.name, self.vendor)
             member = {**entity["properties"][key], "$id": schemastore.schema_uri(self.name)}
             validator = Draft202012Validator(
                 member,
-                registry=schemastore.registry(),
+                registry=schemastore.registry(self.vendor),
                 format_checker=schemastore.FORMATS,
             )
             self._members[key] = validator
@@ -104,15 +122,22 @@ def _all_strings(value: Any) -> bool:
     return isinstance(value, dict) and all(isinstance(item, str) for item in value.values())
 
 
-def _raise_first(validator: Draft202012Validator, instance: Any, prefix: str) -> None:
-    error = best_match(validator.iter_errors(instance))
+def _raise_first(
+    validator: Draft202012Validator,
+    instance: Any,
+    prefix: str,
+    status: int = 400,
+    ignoring: frozenset[str] = frozenset(),
+) -> None:
+    errors = validator.iter_errors(instance)
+    error = best_match(e for e in errors if e.validator not in ignoring)
     if error is None:
         return
     where = "/".join([prefix, *(str(p) for p in error.absolute_path)]).strip("/") or "entity"
     message = error.message
     if len(message) > _MESSAGE_LIMIT:
         message = f"{message[:_MESSAGE_LIMIT]}…"
-    raise ApiError.bad_request(f"{where}: {message}", "ValidationError")
+    raise ApiError(status, "ValidationError", f"{where}: {message}")
 
 
 def _canonical(value: Any, shape: Shape | None, where: str) -> Any:

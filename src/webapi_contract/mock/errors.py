@@ -1,17 +1,14 @@
-"""The mock's errors, all one JSON shape: Error, ErrorType, ErrorMessage, ErrorSource."""
+"""The mock's refusals: an ApiError becomes a response in the vendor's error body (see app)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 
-__all__ = ["ERROR_SOURCE", "ApiError", "error_body"]
-
-ERROR_SOURCE = "webapi_contract.mock"
+__all__ = ["ApiError"]
 
 
 class ApiError(Exception):
-    """A request the mock refuses; becomes a response with the common error body."""
+    """A request the mock refuses; becomes a response with the vendor's error body."""
 
     def __init__(
         self,
@@ -30,10 +27,3 @@ class ApiError(Exception):
     def bad_request(cls, message: str, error_type: str = "BadRequest") -> ApiError:
         """A 400: the request is malformed or its values do not fit the contract."""
         return cls(400, error_type, message)
-
-
-def error_body(error_type: str, message: str) -> bytes:
-    """The common error body as UTF-8 JSON."""
-    body = {"Error": True, "ErrorType": error_type, "ErrorMessage": message}
-    body["ErrorSource"] = ERROR_SOURCE
-    return json.dumps(body).encode()

@@ -1,7 +1,12 @@
-"""The reference mock as a server: uvicorn in a background thread over one SQLite file."""
+"""The reference mock as a server: uvicorn in a background thread over one SQLite file.
+
+The vendor's mock package (`webapi_contract.mock.<vendor>`) is imported by name: its PREFIX is
+the default API root, and its mount() gives the routes, authenticator and error body over the
+database file."""
 
 from __future__ import annotations
 
+import importlib
 import shutil
 import socket
 import tempfile
@@ -9,41 +14,71 @@ import threading
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import Any, Protocol, cast
 
 import uvicorn
 
 from webapi_contract.mock import faults
-from webapi_contract.mock.app import MockApp
-from webapi_contract.mock.auth import Authenticator, MockCredentials
-from webapi_contract.mock.storage import Store
-from webapi_contract.mock.superoffice import ContactService, api_root_routes, contact_routes
-from webapi_contract.mock.superoffice_seed import seed_contacts
+from webapi_contract.mock.app import MockApp, Mounted
+from webapi_contract.mock.auth import MockCredentials
 from webapi_contract.mock.transport import MAX_HEAD, GuardedH11Protocol
 
-__all__ = ["KNOWN_FAULTS", "MockServer"]
+__all__ = ["KNOWN_FAULTS", "MockServer", "credential_fields", "default_prefix"]
 
-# The names of the faults a mock can be started with (see mock/faults.py).
+# The names of the faults the default vendor's mock can be started with (see mock/faults.py).
 KNOWN_FAULTS: tuple[str, ...] = tuple(faults.FAULTS)
 _START_TIMEOUT = 15.0
 
 
-class MockServer:
-    """The SuperOffice Contact mock on host:port (0 = a free port), run in-process.
+class _VendorMock(Protocol):
+    PREFIX: str
+    CREDENTIALS: tuple[str, ...]
 
-    `fault` switches on one contract violation (a name in mock/faults.py); ValueError if unknown.
+    def mount(
+        self, database: Path, credentials: MockCredentials, prefix: str, seed: bool
+    ) -> Mounted: ...
+
+
+def _vendor_mock(vendor: str) -> _VendorMock:
+    faults.catalogue(vendor)  # ValueError for a vendor without a mock
+    module: _VendorMock = cast(Any, importlib.import_module(f"webapi_contract.mock.{vendor}"))
+    return module
+
+
+def default_prefix(vendor: str = faults.DEFAULT_VENDOR) -> str:
+    """The path of a vendor's API root on its mock, e.g. /api/v1."""
+    return _vendor_mock(vendor).PREFIX
+
+
+def credential_fields(vendor: str = faults.DEFAULT_VENDOR) -> tuple[str, ...]:
+    """The MockCredentials fields a vendor's mock checks (e.g. username, password, domain)."""
+    return _vendor_mock(vendor).CREDENTIALS
+
+
+class MockServer:
+    """A vendor's Contact mock on host:port (0 = a free port), run in-process.
+
+    `vendor` names the mock package (superoffice, odyssee); `prefix` None is its own API root.
+    `fault` switches on one contract violation of the vendor's catalogue (see mock/faults.py);
+    ValueError for an unknown vendor or fault.
     """
 
     def __init__(
         self,
         db_path: Path | None = None,
-        prefix: str = "/api/v1",
+        prefix: str | None = None,
         seed: bool = False,
         host: str = "127.0.0.1",
         port: int = 0,
         credentials: MockCredentials | None = None,
         fault: str | None = None,
+        vendor: str = faults.DEFAULT_VENDOR,
     ) -> None:
-        faults.require(fault)
+        self._vendor = _vendor_mock(vendor)
+        faults.require(fault, vendor)
+        self.vendor = vendor
+        if prefix is None:
+            prefix = self._vendor.PREFIX
         self.db_path = Path(db_path) if db_path is not None else None
         self.prefix = "/" + prefix.strip("/") if prefix.strip("/") else ""
         self.seed = seed
@@ -53,7 +88,7 @@ class MockServer:
         self.fault = fault
         self.database: Path | None = None
         self._temp: Path | None = None
-        self._store: Store | None = None
+        self._mounted: Mounted | None = None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -72,19 +107,11 @@ class MockServer:
         self.port = sock.getsockname()[1]
         try:
             self.database = self._database()
-            self._store = Store(self.database)
-            service = ContactService(self._store)
-            if self.seed and self._store.count() == 0:
-                for body in seed_contacts():
-                    service.save(body)
-            routes = contact_routes(service, self.prefix)
-            app = MockApp(
-                routes,
-                Authenticator(self.credentials),
-                self.prefix,
-                fault=self.fault,
-                open_routes=api_root_routes(self.prefix, routes),
-            )
+            with faults.switched_on(None, self.vendor):  # seeding is the clean mock's work
+                self._mounted = self._vendor.mount(
+                    self.database, self.credentials, self.prefix, self.seed
+                )
+            app = MockApp(self._mounted, self.prefix, fault=self.fault, vendor=self.vendor)
             config = uvicorn.Config(
                 app,
                 log_level="warning",
@@ -139,9 +166,9 @@ class MockServer:
         if self._thread is not None:
             self._thread.join(10)
         self._server = self._thread = None
-        if self._store is not None:
-            self._store.close()
-            self._store = None
+        if self._mounted is not None:
+            self._mounted.close()
+            self._mounted = None
         if self._temp is not None:
             shutil.rmtree(self._temp, ignore_errors=True)
             self._temp = None

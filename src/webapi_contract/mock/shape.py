@@ -9,6 +9,7 @@ from urllib.parse import urljoin
 from referencing import Registry
 
 from webapi_contract import schemastore
+from webapi_contract.paths import DEFAULT_VENDOR
 
 __all__ = ["Shape", "shape_of"]
 
@@ -56,9 +57,9 @@ class Shape:
         return None
 
 
-def shape_of(name: str, registry: Registry | None = None) -> Shape:
-    """The shape of the derived schema called `name` (e.g. ContactEntity)."""
-    builder = _Builder(registry or schemastore.registry())
+def shape_of(name: str, registry: Registry | None = None, vendor: str = DEFAULT_VENDOR) -> Shape:
+    """The shape of the vendor's derived schema called `name` (e.g. ContactEntity)."""
+    builder = _Builder(registry or schemastore.registry(vendor))
     return builder.ref(schemastore.schema_uri(name), "")
 
 

@@ -28,11 +28,17 @@ _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 _INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def to_xml(value: dict[str, Any], shape: Shape | None, root: str) -> bytes:
-    """The XML document of an entity under the root element `root`."""
+def to_xml(value: dict[str, Any] | list[Any], shape: Shape | None, root: str) -> bytes:
+    """The XML document of an entity (or of a list of them: an array shape) under the root
+    element `root`."""
     out: list[str] = ['<?xml version="1.0" encoding="utf-8"?>']
     out.append(f'<{root} xmlns:xsi="{XSI}">')
-    _members(value, shape, out)
+    if isinstance(value, list):
+        items = shape.items if shape is not None else None
+        for item in value:
+            _element(items.name if items is not None else "item", item, items, out)
+    else:
+        _members(value, shape, out)
     out.append(f"</{root}>")
     return "".join(out).encode()
 

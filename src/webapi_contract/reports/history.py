@@ -66,6 +66,7 @@ def entry_from(data: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "time": data.get("started"),
         "target": target_key(data),
+        "vendor": data.get("vendor") or data.get("target", {}).get("vendor"),
         "run_id": data.get("run", {}).get("id"),
         "shard": data.get("run", {}).get("shard"),
         "status": data.get("status"),
@@ -82,7 +83,9 @@ def entry_from(data: Mapping[str, Any]) -> dict[str, Any]:
 
 def target_key(data: Mapping[str, Any]) -> str | None:
     """What a run's history line is keyed by: the target's name, else its URL without
-    credentials (or "embedded mock")."""
+    credentials (or "embedded mock"; "<vendor>: embedded mock" for another vendor than the
+    default, as target.embedded_facts keys it, so the embedded mocks of two vendors never share
+    a trend)."""
     target = data.get("target", {})
     key = target.get("key") or target.get("label") or target.get("url")
     return None if key is None else str(key)

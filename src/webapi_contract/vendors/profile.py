@@ -24,3 +24,15 @@ class VendorProfile:
     # answers 404 or not in JSON/XML, a 2xx JSON or XML answer of one of them is what tells "the
     # API answered" from "nothing here" (a wrong path, a proxy's default page).
     api_roots: tuple[str, ...] = ()
+    # How the vendor's entities are keyed: "int" (whole numbers) or "guid"; ids a user names
+    # (the readonly-contact-ids setting) are checked against it.
+    id_kind: str = "int"
+    # The header carrying an application token (the app-token setting), "" when the vendor has
+    # none.
+    app_token_header: str = ""
+    # The settings that authenticate against this vendor (names of the settings table), named
+    # by their options when a target refuses the credentials.
+    credential_settings: tuple[str, ...] = ("auth", "username", "password")
+    # Members of a request or response body whose values are secrets (e.g. a password the
+    # suite sends): the client masks their values wherever an exchange is shown.
+    secret_fields: tuple[str, ...] = ()

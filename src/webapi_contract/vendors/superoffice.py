@@ -14,4 +14,7 @@ SUPEROFFICE = VendorProfile(
     slow_ms=2000,
     tenant_segment=r"(?i)^cust\d+$",
     api_roots=("", ".."),
+    id_kind="int",
+    app_token_header="SO-AppToken",
+    credential_settings=("auth", "username", "password", "ticket", "token", "app_token"),
 )

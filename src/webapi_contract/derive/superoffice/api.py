@@ -13,13 +13,12 @@ from webapi_contract.derive.openapi import (
     parameter,
     swagger_parameters,
 )
-from webapi_contract.derive.superoffice import API_ROOT, PATCH_PAGES, RESPONSE, SAVE_PAGES
+from webapi_contract.derive.superoffice.schemas import API_ROOT, PATCH_PAGES, RESPONSE, SAVE_PAGES
 
-__all__ = ["ODYSSEE_SCHEMAS", "superoffice_openapi"]
+__all__ = ["SWAGGER_CONTACT", "superoffice_openapi"]
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000/api/v1"
 SWAGGER_CONTACT = "/api/v1/Contact/{id}"
-ODYSSEE_SCHEMAS = frozenset({"OdysseeContact", "OdysseeCompany"})
 SECURITY_SCHEMES = {
     "basic": {"type": "http", "scheme": "basic", "description": "Basic user:password (on-site)"},
     "bearer": {"type": "http", "scheme": "bearer", "description": "SuperId OAuth access token"},
@@ -177,7 +176,7 @@ def superoffice_openapi(
             },
         },
         "components": {
-            "schemas": components({k: v for k, v in schemas.items() if k not in ODYSSEE_SCHEMAS}),
+            "schemas": components(schemas),
             "securitySchemes": SECURITY_SCHEMES,
         },
     }

@@ -10,7 +10,8 @@ import jsonpointer
 
 from webapi_contract.mock import faults
 from webapi_contract.mock.errors import ApiError
-from webapi_contract.mock.pointer import (
+from webapi_contract.mock.shape import Shape
+from webapi_contract.mock.superoffice.pointer import (
     KeyIndex,
     canonical_path,
     escape,
@@ -18,7 +19,6 @@ from webapi_contract.mock.pointer import (
     resolve,
     value_at,
 )
-from webapi_contract.mock.shape import Shape
 
 __all__ = ["SUPPORTED_OPS", "apply_patch", "merge_patch_ops", "parse_json_patch"]
 

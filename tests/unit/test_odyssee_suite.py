@@ -1,0 +1,221 @@
+"""The Odyssee suite against its mock: clean it passes, each clause notices its fault, read-only
+it writes nothing, and the e_password it sends never reaches a report."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import pytest
+from support.breaking_proxy import Answer, Breaker, BreakingProxy, Call
+
+from webapi_contract.config import basic
+from webapi_contract.mock import MockCredentials, MockServer
+from webapi_contract.suites import suite_dir
+
+CONTRACT = suite_dir("odyssee")
+# The clauses only: the generated tests have their own harness tests.
+CLAUSES_ONLY = ("-m", "not generated", f"--ignore={CONTRACT / 'test_generated.py'}")
+
+# fault of the Odyssee mock -> the test (file::name, parameters aside) whose clause catches it
+# (a `should` counts: the table is checked under --webapi-strict).
+CAUGHT_BY = {
+    "maxlength-not-enforced": "test_validation.py::test_max_length_enforced",
+    "lastname-not-required": "test_validation.py::test_lastname_required",
+    "company-rule-ignored": "test_validation.py::test_one_company_member_required",
+    "unknown-company-code-accepted": "test_validation.py::test_unknown_company_code_refused",
+    "modified-date-writable": "test_update.py::test_modified_date_sent_is_ignored",
+    "modified-date-frozen": "test_update.py::test_modified_date_moves_forward",
+    "nulls-stored": "test_read.py::test_no_nulls_stored",
+    "dates-offset-format": "test_read.py::test_dates_in_the_exact_documented_format",
+    "guid-keys-case-sensitive": "test_read.py::test_guid_key_in_any_case",
+    "malformed-guid-500": "test_robustness.py::test_malformed_key_is_a_client_error",
+    "unknown-guid-200": "test_read.py::test_unknown_guid_answers_404",
+    "body-id-mismatch-accepted": "test_update.py::test_put_with_another_body_id_is_refused",
+    "put-not-persisted": "test_update.py::test_put_persists",
+    "client-id-ignored": "test_create.py::test_post_keeps_a_client_supplied_id",
+    "prefer-ignored": "test_update.py::test_prefer_minimal",
+    "paging-without-nextlink": "test_collection.py::test_paging",
+    "filter-ignored": "test_collection.py::test_filter",
+    "auth-without-domain-accepted": "test_auth.py::test_login_without_the_right_domain_is_refused",
+    "text-json-refused": "test_update.py::test_put_takes_text_json",
+    "xml-accept-ignored": "test_negotiation.py::test_xml_on_accept",
+    "json-as-text-plain": "test_negotiation.py::test_json_answers_are_labelled_json",
+    "malformed-json-500": "test_robustness.py::test_malformed_json_is_a_client_error",
+}
+
+
+def _options(base_url: str, creds: MockCredentials, *more: str) -> tuple[str, ...]:
+    """The plain pytest options of a run against base_url as the Odyssee vendor, with the
+    mock's user, password and domain (the plugin preflights it, as it would a tenant)."""
+    return (
+        f"--base-url={base_url}",
+        "--webapi-vendor=odyssee",
+        f"--webapi-username={creds.username}",
+        f"--webapi-password={creds.password}",
+        f"--webapi-domain={creds.domain}",
+        *more,
+    )
+
+
+def _run(pytester: pytest.Pytester, options: tuple[str, ...], *args: str) -> pytest.RunResult:
+    return pytester.runpytest_inprocess(
+        str(CONTRACT),
+        *CLAUSES_ONLY,
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:randomly",
+        *options,
+        *args,
+    )
+
+
+@pytest.fixture(scope="module")
+def mock():
+    with MockServer(vendor="odyssee", credentials=MockCredentials.generate()) as server:
+        yield server
+
+
+def test_clean_mock_passes_every_clause(pytester, mock):
+    result = _run(pytester, _options(mock.base_url, mock.credentials), "-q")
+    outcomes = result.parseoutcomes()
+    assert result.ret == 0, result.stdout.str()[-3000:]
+    assert outcomes.get("passed", 0) >= 40
+    assert "failed" not in outcomes
+    assert "error" not in outcomes
+
+
+def test_every_fault_is_caught_by_its_clause():
+    """The catalogue and the table agree: a new fault needs a clause named here."""
+    from webapi_contract.mock.faults import catalogue
+
+    assert sorted(catalogue("odyssee")) == sorted(CAUGHT_BY)
+
+
+@pytest.mark.parametrize("fault", sorted(CAUGHT_BY))
+def test_fault_fails_its_clause(pytester, fault):
+    file, name = CAUGHT_BY[fault].split("::")
+    with MockServer(
+        vendor="odyssee", credentials=MockCredentials.generate(), fault=fault
+    ) as server:
+        result = _run(
+            pytester,
+            _options(server.base_url, server.credentials, "--webapi-strict"),  # `should`s fail
+            "-q",
+            "-rf",
+            "-k",
+            name,
+        )
+    output = result.stdout.str()
+    assert result.ret == 1, f"{fault} went unnoticed:\n{output[-3000:]}"
+    assert f"{file}::{name}" in output
+    assert "Clause broken:" in output
+    assert "docs/vendor/" in output
+
+
+def test_readonly_sends_no_write(pytester, mock):
+    """Under --readonly the mutating clauses are skipped and nothing but reads is sent."""
+    methods: list[str] = []
+
+    def note(call: Call, upstream: object) -> Call:
+        methods.append(call.method)
+        return call
+
+    creds = mock.credentials
+    authorization = basic(creds.username, f"{creds.password}@{creds.domain}").authorization
+    with BreakingProxy(mock.base_url, authorization, Breaker("spy", request=note)) as proxy:
+        result = _run(pytester, _options(proxy.base_url, creds, "--webapi-readonly"), "-q")
+    assert result.ret == 0, result.stdout.str()[-3000:]
+    assert result.parseoutcomes().get("passed", 0) >= 3
+    assert methods
+    assert set(methods) <= {"GET", "HEAD", "OPTIONS"}, methods
+
+
+def _echoing(sent: set[str]) -> Breaker:
+    """A tenant that echoes every e_password it gets outside the e_password member: a PUT or
+    POST carrying one is answered 422 with the value in the error message (so the clauses
+    fail and report the exchange), and any answer holding a value repeats it, plain and in
+    base64, under other names."""
+
+    def request(call: Call, upstream: object) -> Call:
+        try:
+            body = call.json()
+        except ValueError:
+            return call
+        value = body.get("e_password") if isinstance(body, dict) else None
+        if isinstance(value, str) and value:
+            sent.add(value)
+        return call
+
+    def response(call: Call, answer: Answer) -> Answer:
+        try:
+            body = call.json()
+        except ValueError:
+            body = None
+        value = body.get("e_password") if isinstance(body, dict) else None
+        if isinstance(value, str) and value:
+            message = f"e_password {value} ({base64.b64encode(value.encode()).decode()}) refused"
+            error = {"error": {"code": "Invalid", "message": message}}
+            return Answer(422, {"Content-Type": "application/json"}, json.dumps(error).encode())
+        text = answer.body.decode("utf-8", "replace")
+        for known in sorted(sent):
+            if known in text and answer.headers.get("Content-Type", "").startswith("application"):
+                try:
+                    data = answer.json()
+                except ValueError:
+                    break
+                if isinstance(data, dict):
+                    data["remark"] = f"holds {known}"
+                    data["remark_b64"] = base64.b64encode(known.encode()).decode()
+                    answer.set_json(data)
+                break
+        return answer
+
+    return Breaker("echo-e-password", request=request, response=response)
+
+
+def _texts(folder: Path) -> list[tuple[Path, str]]:
+    return [
+        (path, path.read_bytes().decode("utf-8", "replace"))
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    ]
+
+
+def test_e_password_never_reaches_a_report(pytester, mock, tmp_path):
+    """The values of e_password the suite sent, echoed back by the tenant outside the
+    e_password member, appear in no file of junit.xml, conformance.json, the report folder or
+    allure-results, nor on the console."""
+    sent: set[str] = set()
+    creds = mock.credentials
+    authorization = basic(creds.username, f"{creds.password}@{creds.domain}").authorization
+    out = tmp_path / "out"
+    with BreakingProxy(mock.base_url, authorization, _echoing(sent)) as proxy:
+        options = _options(proxy.base_url, creds, f"--webapi-report-dir={out / 'report'}")
+        result = _run(
+            pytester,
+            options,
+            "-rA",
+            "-vv",
+            "--showlocals",
+            f"--junitxml={out / 'junit.xml'}",
+            f"--alluredir={out / 'allure-results'}",
+            "-k",
+            "max_length or put_persists",
+        )
+    console = result.stdout.str() + result.stderr.str()
+    assert result.ret == 1, console[-3000:]
+    assert "test_max_length[e_password] FAILED" in console or "e_password" in console
+    assert sent, "the suite sent no e_password"
+    files = _texts(out)
+    names = {path.name for path, _ in files}
+    assert {"junit.xml", "conformance.json"} <= names, names
+    assert any(path.parent.name == "allure-results" for path, _ in files)
+    assert any("***" in text for path, text in files if path.name == "junit.xml")
+    for value in sent:
+        forms = {value, value[:40], base64.b64encode(value.encode()).decode()}
+        for path, text in [*files, (Path("console"), console)]:
+            found = [form for form in forms if form in text]
+            assert not found, f"the e_password sent is in {path}"
