@@ -38,6 +38,7 @@ from webapi_contract.config import (
 )
 from webapi_contract.config.frontends import add_pytest_options, given_to_pytest
 from webapi_contract.contract import MUST, SHOULD, Clause, Verdict
+from webapi_contract.generated import fixtures as generated_fixtures
 from webapi_contract.reports import scrub_tree
 from webapi_contract.reports.conformance import LEVEL_PROPERTY
 from webapi_contract.reports.docsources import SourcesError, load_sources
@@ -120,6 +121,13 @@ def _vendor_problem(config: pytest.Config, settings: Settings) -> str | None:
 
 
 @pytest.hookimpl(trylast=True)  # after pytest-base-url has read its ini value
+def _share_generated_fixtures(config: pytest.Config) -> None:
+    """The fixtures every vendor's generated tests share (webapi_contract.generated.fixtures),
+    only in a session that runs a suite; a suite's own conftest may override them."""
+    if not config.pluginmanager.has_plugin("webapi-contract-generated"):
+        config.pluginmanager.register(generated_fixtures, "webapi-contract-generated")
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "clause(clause): the documented clause a test enforces")
     config.addinivalue_line("markers", "generated: a test generated from the OpenAPI document")
@@ -132,6 +140,8 @@ def pytest_configure(config: pytest.Config) -> None:
     if workerinput is not None and _WORKER_KEY in workerinput:
         wired = json.loads(workerinput[_WORKER_KEY])
         config.stash[IN_PLAY] = wired["in_play"]
+        if wired["in_play"]:
+            _share_generated_fixtures(config)
         if wired.get("problem"):
             config.stash[PROBLEM] = wired["problem"]
         else:
@@ -155,6 +165,7 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     if PROBLEM in config.stash:
         raise pytest.UsageError(config.stash[PROBLEM])
+    _share_generated_fixtures(config)
     settings = config.stash[SETTINGS]
     mismatch = _vendor_problem(config, settings)
     if mismatch is not None:

@@ -141,3 +141,42 @@ def test_stored_nulls_are_found_as_a_must(pytester):
     assert any(f["check"] == "response_schema_conformance" for f in found), found
     assert {f["level"] for f in found} == {"must"}, found
     assert credentials.password not in output
+
+
+@pytest.mark.parametrize(
+    ("vendor", "entity", "path"),
+    [("odyssee", "ODYSSEE_CONTACT", "/Contact({id})"), ("superoffice", None, "/Contact/{id}")],
+)
+def test_negative_cases_carry_the_configured_credentials(vendor, entity, path):
+    """Negative cases are invalid in what they were drawn for, never in their credentials: a
+    generated Authorization would make them 401s that never reach the invalid data."""
+    from dataclasses import replace
+
+    from hypothesis import given, settings
+
+    from webapi_contract.config import basic, resolve
+    from webapi_contract.generated.loading import load_schema
+    from webapi_contract.suites.superoffice.entity_api import SUPEROFFICE_CONTACT
+
+    api = API if entity else SUPEROFFICE_CONTACT
+    creds = MockCredentials.generate()
+    password = f"{creds.password}@{creds.domain}" if vendor == "odyssee" else creds.password
+    credential = basic(creds.username, password)
+    with MockServer(credentials=creds, vendor=vendor) as server:
+        target = replace(
+            resolve({}, environ={}), base_url=server.base_url, credentials=(credential,)
+        )
+        schema = load_schema(target, api, closed=False)
+        operation = schema[path]["GET"]
+        seen = []
+
+        @settings(max_examples=15, database=None, derandomize=True, deadline=None)
+        @given(operation.as_strategy(generation_mode=GenerationMode.NEGATIVE))
+        def send(case):
+            response = case.call()
+            seen.append((response.status_code, (case.headers or {}).get("Authorization")))
+
+        send()
+    assert len(seen) == 15
+    assert {authorization for _, authorization in seen} == {credential.authorization}
+    assert 401 not in {status for status, _ in seen}
