@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from support.breaking_proxy import Answer, Breaker, BreakingProxy, Call
@@ -219,3 +221,57 @@ def test_e_password_never_reaches_a_report(pytester, mock, tmp_path):
         for path, text in [*files, (Path("console"), console)]:
             found = [form for form in forms if form in text]
             assert not found, f"the e_password sent is in {path}"
+
+
+_DATE = re.compile(r'"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\.(\d{3})Z"')
+
+
+def _conformant_tenant() -> Breaker:
+    """What a real Odyssee tenant may do that our mock does not, and the pages allow: extra
+    members (and in another order), dates with 7 fraction digits and `+00:00` (the help page's own
+    sample), guids in upper case, 400 where the mock says 422, another error body, 204 without a
+    body for a PUT."""
+
+    def reorder(value: Any) -> Any:
+        if isinstance(value, dict):
+            members = {k: reorder(v) for k, v in reversed(list(value.items()))}
+            return {"odata.etag": 'W/"1"', **members} if "id" in members else members
+        if isinstance(value, list):
+            return [reorder(v) for v in value]
+        if isinstance(value, str) and re.fullmatch(r"[0-9a-f-]{36}", value):
+            return value.upper()
+        return value
+
+    def answer(call: Call, found: Answer) -> Answer:
+        if found.status == 422:
+            found.status = 400
+            found.set_json({"Message": "The request is invalid."})
+            return found
+        if call.method == "PUT" and found.status == 200:
+            return Answer(
+                204, {k: v for k, v in found.headers.items() if k.lower() != "content-type"}, b""
+            )
+        if "json" not in found.headers.get("content-type", "") or not found.body:
+            return found
+        found.set_json(reorder(found.json()))
+        found.body = _DATE.sub(rb'"\1.\g<2>0000+00:00"'.decode(), found.body.decode()).encode()
+        return found
+
+    return Breaker("conformant-tenant", response=answer)
+
+
+def test_a_conformant_tenant_that_is_not_our_mock_passes(pytester, mock):
+    """Never fail a conformant tenant: every `must` passes behind the proxy; only the exact
+    `.fffZ` date form of vendor-facts (a `should`) is reported, and the run passes."""
+    creds = mock.credentials
+    authorization = basic(creds.username, f"{creds.password}@{creds.domain}").authorization
+    with BreakingProxy(mock.base_url, authorization, _conformant_tenant()) as proxy:
+        result = _run(pytester, _options(proxy.base_url, creds), "-q", "-rf")
+    output = result.stdout.str()
+    assert result.ret == 0, output[-4000:]
+    failed = {
+        line.split()[1].split("::")[-1].split("[")[0]
+        for line in result.stdout.lines
+        if line.startswith("FAILED ")
+    }
+    assert failed == {"test_dates_in_the_exact_documented_format"}, output[-4000:]

@@ -180,15 +180,21 @@ def read_back(api: Any, verdict: Verdict, contact_id: str) -> dict[str, Any]:
     return judge_contact(verdict, read, contact_id)
 
 
+def _annotation(key: str) -> bool:
+    """An OData annotation: `@odata.context`, `odata.etag`, `Contact@odata.navigationLink`."""
+    return key.startswith("@") or key.lower().startswith("odata.") or "@" in key
+
+
 def minimal_answer(body: Any, contact_id: str | None) -> bool:
     """Whether a `Prefer: return=minimal` answer's body is what the vendor's guide allows: none,
-    or only the id (an object with the id alone, or the id itself)."""
+    or only the id (an object with the id alone, or the id itself). OData annotations
+    (`@odata.context`, `odata.etag`, …) describe the answer and are not members of the contact."""
     if body is None:
         return True
     if isinstance(body, str):
         return contact_id is None or same_id(body, contact_id)
     if isinstance(body, dict):
-        keys = {key.lower() for key in body}
+        keys = {key.lower() for key in body if not _annotation(key)}
         if keys - {"id"}:
             return False
         return contact_id is None or not keys or same_id(value_of(body, "id"), contact_id)
