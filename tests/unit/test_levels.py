@@ -136,3 +136,22 @@ def test_a_server_failing_only_a_should_passes_unless_strict(tmp_path, capsys, s
     ] == ("must", "passed")
     assert "should 0/1 passed, 1 failed" in out
     assert "x [should] a bad body is refused" in out
+
+
+def test_a_clause_judged_in_part_is_not_a_pass():
+    """A clause with a skipped case (the tenant could not be judged on it) is skipped, never
+    passed: a skipped test is not counted as passing."""
+    from webapi_contract.reports.conformance import Collector
+
+    collector = Collector()
+    meta = [("clause", "t"), ("clause_area", "a"), ("clause_doc", "x.md:1")]
+    collector.add("s.py::test_c[1]", "call", "passed", properties=meta)
+    collector.add(
+        "s.py::test_c[2]", "setup", "skipped", message="Skipped: not judged: …", properties=meta
+    )
+    collector.add("s.py::test_d[1]", "call", "passed", properties=[("clause", "u"), *meta[1:]])
+    data = collector.build(target={}, started="2026-12-01T00:00:00Z", duration=1.0, exit_status=0)
+    verdicts = {c["id"]: c["verdict"] for c in data["clauses"]}
+    assert verdicts == {"s.py::test_c": "skipped", "s.py::test_d": "passed"}
+    assert data["totals"]["passed"] == 1
+    assert data["totals"]["skipped"] == 1

@@ -302,14 +302,14 @@ def _readonly_skip(message: str | None) -> bool:
 
 
 def _verdict(outcomes: Iterable[str]) -> str:
-    """failed if any case failed; NOT_RUN if any case was not run under --readonly (a clause
-    judged in part is not a pass); passed if any passed; else skipped."""
+    """failed if any case failed; NOT_RUN if any case was not run under --readonly; skipped if
+    any case was skipped (a clause judged in part is not a pass); passed if every case passed."""
     seen = set(outcomes)
     if "failed" in seen:
         return "failed"
     if NOT_RUN in seen:
         return NOT_RUN
-    return "passed" if "passed" in seen else "skipped"
+    return "passed" if seen == {"passed"} else "skipped"
 
 
 def _split_doc(doc: str | None) -> tuple[str, int | None]:
