@@ -7,17 +7,13 @@ server (not the embedded mock), and shows that the situation really arose.
 
 from __future__ import annotations
 
-import json
-import xml.etree.ElementTree as ET
-
 import pytest
-from support import plugin_options
+from support import junit_findings, plugin_options
 from support.breakers import AgentsNull, OtherNotFoundBody, RightsIgnored, StrictTenant
 from support.breaking_proxy import Breaker, BreakingProxy
 
 from webapi_contract.config import basic
 from webapi_contract.mock import MockCredentials, MockServer
-from webapi_contract.reports.junit import pytest_name
 from webapi_contract.suites import suite_dir
 
 GENERATED = suite_dir("superoffice") / "test_generated.py"
@@ -46,17 +42,7 @@ def _run(pytester, mock, breaker, examples, *args):
             "-q",
             *args,
         )
-    return result, _findings(junit)
-
-
-def _findings(junit):
-    """Each test case's webapi_findings (parsed) by name, from the JUnit XML."""
-    found = {}
-    for case in ET.parse(junit).getroot().iter("testcase"):
-        for prop in case.iter("property"):
-            if prop.get("name") == "webapi_findings":
-                found[pytest_name(case)] = json.loads(prop.get("value"))
-    return found
+    return result, junit_findings(junit)
 
 
 def _outcomes(result):

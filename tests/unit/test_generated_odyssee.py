@@ -3,18 +3,15 @@
 
 from __future__ import annotations
 
-import json
-import xml.etree.ElementTree as ET
-
 import pytest
 from schemathesis import GenerationMode
+from support import junit_findings
 
 from webapi_contract.generated import variants
 from webapi_contract.generated.entity import entity_key
 from webapi_contract.generated.loading import request_document
 from webapi_contract.generated.violations import entity_violations
 from webapi_contract.mock import MockCredentials, MockServer
-from webapi_contract.reports.junit import pytest_name
 from webapi_contract.schemastore import openapi
 from webapi_contract.suites import suite_dir
 from webapi_contract.suites.odyssee.entity_api import ODYSSEE_CONTACT as API
@@ -108,16 +105,7 @@ def _run(pytester, mock, *args):
         "-q",
         *args,
     )
-    return result, _findings(junit)
-
-
-def _findings(junit):
-    found = {}
-    for case in ET.parse(junit).getroot().iter("testcase"):
-        for prop in case.iter("property"):
-            if prop.get("name") == "webapi_findings":
-                found[pytest_name(case)] = json.loads(prop.get("value"))
-    return found
+    return result, junit_findings(junit)
 
 
 def test_the_clean_mock_passes_every_generated_test(pytester):

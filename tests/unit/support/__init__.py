@@ -13,3 +13,18 @@ def plugin_options(creds: Any) -> list[str]:
         "token": creds.token,
     }
     return [f"{by_name(name).pytest_flag}={value}" for name, value in given.items()]
+
+
+def junit_findings(junit: Any) -> dict[str, Any]:
+    """Each test case's webapi_findings (parsed) by the name pytest gave it, from a JUnit XML."""
+    import json
+    import xml.etree.ElementTree as ET
+
+    from webapi_contract.reports.junit import pytest_name
+
+    found = {}
+    for case in ET.parse(junit).getroot().iter("testcase"):
+        for prop in case.iter("property"):
+            if prop.get("name") == "webapi_findings":
+                found[pytest_name(case)] = json.loads(prop.get("value") or "null")
+    return found
