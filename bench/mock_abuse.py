@@ -222,7 +222,7 @@ def main() -> int:
             if "idle" in chosen:
                 bench_idle(base, args.idle, args.idle_cap)
         finally:
-            server.send_signal(signal.SIGINT)
+            server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
     return 0
 

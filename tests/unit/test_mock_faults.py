@@ -13,8 +13,10 @@ import pytest
 import requests
 
 from webapi_contract import cli
+from webapi_contract.config import basic
 from webapi_contract.contract import cite
-from webapi_contract.mock import KNOWN_FAULTS, MockServer, faults
+from webapi_contract.mock import KNOWN_FAULTS, MockCredentials, MockServer, faults
+from webapi_contract.suites import suite_dir
 
 MOCK_SOURCES = Path(faults.__file__).resolve().parent
 SAVE = "Agents/Contact/SaveContactEntity"
@@ -168,12 +170,14 @@ PROBES = {
     "patch-not-atomic": _not_atomic,
     "404-wrong-error-body": lambda p: (_media(r := p.get(p.missing())), r.json().get("ErrorType")),
     "missing-contact-200-null": lambda p: p.get(p.missing()).status_code,
+    "patch-missing-200-null": lambda p: p.patch(p.missing(), _replace("/Number1")).status_code,
     "test-conflict-400": lambda p: p.patch(p.create(), _failing_test()).status_code,
     "412-ignored": _stale_write,
     "if-unmodified-since-local-time": _stale_write,
     "select-omits-instead-of-null": lambda p: (
         "Department" in p.get(p.create(), "?$select=name").json()
     ),
+    "select-ignored-on-get": lambda p: p.get(p.create(), "?$select=name").json()["Department"],
     "select-ignored-on-patch": _selected_on_patch,
     "save-update-creates-new": _save_update,
     "save-create-echoes-zero-id": lambda p: p.create()["ContactId"] > 0,
@@ -184,10 +188,16 @@ PROBES = {
     "ticket-scheme-rejected": lambda p: _auth_status(p, f"SoTicket {p.server.credentials.ticket}"),
     "wrong-password-accepted": lambda p: _auth_status(p, "Basic bW9jazp3cm9uZw=="),  # mock:wrong
     "anonymous-get-allowed": lambda p: _auth_status(p, None),
+    "anonymous-write-allowed": lambda p: (
+        requests.patch(
+            p.path(p.create()), json=_replace("/Number1"), headers=JSON_PATCH
+        ).status_code
+    ),
     "xsrf-ignored": _xsrf_status,
     "xml-accept-ignored": lambda p: _media(p.get(p.create(), headers={"Accept": "text/xml"})),
     "text-json-406": lambda p: p.get(p.create(), headers={"Accept": "text/json"}).status_code,
     "json-as-text-plain": lambda p: _media(p.get(p.create())),
+    "json-without-content-type": lambda p: "Content-Type" in p.get(p.create()).headers,
     "charset-param-415": lambda p: (
         p.patch(
             p.create(), {"Department": "x"}, {"Content-Type": "application/json; charset=utf-8"}
@@ -216,6 +226,7 @@ PROBES = {
     "dates-local-time": _stamped_utc,
     "timezone-header-shifts-dates": _zone_keeps_dates,
     "zoned-dates-labelled-utc": _zoned_other_date,
+    "so-language-500": lambda p: p.get(p.create(), headers={"SO-Language": "de"}).status_code,
     "if-modified-since-ignored": _not_modified,
     "malformed-json-500": lambda p: (
         p.session.patch(p.path(p.create()), data="[{", headers=JSON_PATCH).status_code
@@ -337,3 +348,24 @@ def test_serve_with_an_unknown_fault_exits_2_listing_the_known_ones(capsys):
     assert err.count("\n") == 1
     assert "unknown fault 'slow'" in err
     assert all(name in err for name in faults.FAULTS)
+
+
+def test_wrong_password_is_caught_when_basic_is_given_whole_with_auth(pytester):
+    """selfcheck gives user name and password; a whole Basic header (--webapi-auth) is tampered
+    with all the same, so the fault is caught there too."""
+    creds = MockCredentials.generate()
+    whole = basic(creds.username, creds.password).authorization
+    with MockServer(credentials=creds, fault="wrong-password-accepted") as server:
+        result = pytester.runpytest_inprocess(
+            str(suite_dir("superoffice") / "test_auth.py"),
+            "-k",
+            "wrong_credentials",
+            f"--base-url={server.base_url}",
+            f"--webapi-auth={whole}",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+        )
+    output = result.stdout.str()
+    assert result.ret == 1, output[-3000:]
+    assert "wrong Basic answered 200" in output

@@ -75,13 +75,26 @@ class Call:
         self.params = params
         self._max_body = max_body
         self.body_size = 0  # bytes of the body, once read
+        self._headers: dict[str, str] | None = None
+        self._body_read = False
 
     def header(self, name: str) -> str | None:
-        """A request header (case-insensitive name)."""
-        return self.request.headers.get(name)
+        """A request header (case-insensitive name; the first of a repeated one, as Starlette's
+        Headers.get answers)."""
+        headers = self._headers
+        if headers is None:
+            # One pass over the raw headers (names arrive lower-cased), not one per lookup;
+            # backwards, so the first of a repeated header is the one kept.
+            headers = self._headers = {
+                key.decode("latin-1"): value.decode("latin-1")
+                for key, value in reversed(self.request.scope["headers"])
+            }
+        return headers.get(name.lower())
 
     def query(self, name: str) -> str | None:
         """A query parameter, its name matched case-insensitively (`$select` = `$SELECT`)."""
+        if not self.request.scope.get("query_string"):
+            return None
         lowered = name.lower()
         for key, value in self.request.query_params.multi_items():
             if key.lower() == lowered:
@@ -92,7 +105,7 @@ class Call:
     def origin(self) -> str:
         """scheme://host[:port] the client used, for absolute links."""
         scope = self.request.scope
-        host = self.request.headers.get("host")
+        host = self.header("host")
         if not host:
             server_host, port = scope.get("server") or ("localhost", 80)
             host = f"{server_host}:{port}"
@@ -106,15 +119,29 @@ class Call:
                 raise ApiError.bad_request("Content-Length is not a number")
             if int(declared) > self._max_body:
                 raise _too_large(self._max_body)
+        if self._body_read:
+            raise RuntimeError("the request body was read already")
+        self._body_read = True
+        # The ASGI messages read here, not through Request.stream(): an async generator per
+        # request costs more than the rest of this.
+        receive = self.request.receive
         chunks: list[bytes] = []
         size = 0
-        async for chunk in self.request.stream():
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                raise ClientDisconnect()
+            if message["type"] != "http.request":
+                continue
+            chunk = message.get("body", b"")
             size += len(chunk)
             if size > self._max_body:
                 raise _too_large(self._max_body)
             chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
         self.body_size = size
-        return b"".join(chunks)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
     async def entity(self, accepted: frozenset[str], shape: Shape, root: str) -> Any:
         """An entity body in any `accepted` type: JSON, XML or form fields (see bodies)."""
@@ -143,12 +170,13 @@ def _parse_json(raw: bytes) -> Any:
     if not raw.strip():
         raise ApiError.bad_request("the request body is empty", "MalformedBody")
     try:
-        parsed = json.loads(raw, parse_constant=_no_constants, parse_float=_finite)
+        # As json.loads(raw, parse_constant=…, parse_float=…), with its decoder built once.
+        parsed = _DECODER.decode(raw.decode(json.detect_encoding(raw), "surrogatepass"))
     except (ValueError, RecursionError) as exc:
         if faults.active("malformed-json-500"):
             raise RuntimeError(f"unhandled deserializer error: {exc}") from exc
         raise ApiError.bad_request(f"malformed JSON: {exc}", "MalformedBody") from exc
-    problem = unstorable(parsed)
+    problem = None if _plainly_storable(raw) else unstorable(parsed)
     if problem:
         raise ApiError.bad_request(problem, "MalformedBody")
     return parsed
@@ -163,6 +191,12 @@ async def _off_loop_if_large(size: int, func: Callable[..., Any], *args: Any) ->
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _plainly_storable(raw: bytes) -> bool:
+    """Whether the JSON text raw can parse to nothing unstorable: ASCII without a `\\u`
+    escape holds no surrogate, and fewer brackets than MAX_DEPTH cannot nest deeper."""
+    return raw.isascii() and b"\\u" not in raw and raw.count(b"[") + raw.count(b"{") <= MAX_DEPTH
 
 
 def unstorable(value: Any) -> str | None:
@@ -265,7 +299,15 @@ class MockApp:
         request = Request(scope, receive)
         with faults.switched_on(self.fault, self.vendor):
             response = await self._respond(request)
-        await response(scope, receive, send)
+        # As response(scope, receive, send) does for an http scope and no background task.
+        await send(
+            {
+                "type": "http.response.start",
+                "status": response.status_code,
+                "headers": response.raw_headers,
+            }
+        )
+        await send({"type": "http.response.body", "body": response.body})
 
     async def _respond(self, request: Request) -> Response:
         cookies: list[str] = []
@@ -360,7 +402,37 @@ def _render(reply: Reply, accept: str | None) -> Response:
         content, media = text.encode(), JSON_CONTENT_TYPE
         if faults.active("json-as-text-plain"):
             media = "text/plain; charset=utf-8"
+    if faults.active("json-without-content-type") and xml_type is None:
+        return Response(content, status_code=reply.status, headers=headers)
+    if media == JSON_CONTENT_TYPE and reply.status >= 200:
+        return _JsonResponse(content, reply.status, headers)
     return Response(content, status_code=reply.status, headers=headers, media_type=media)
+
+
+class _JsonResponse(Response):
+    """Response(content, status, headers, media_type=JSON_CONTENT_TYPE) for a status of 200 or
+    more but 204 and 304, its head built in one go rather than by Starlette's general steps
+    (the same headers, in the same order)."""
+
+    media_type = JSON_CONTENT_TYPE
+
+    def __init__(self, content: bytes, status: int, headers: Mapping[str, str]) -> None:
+        self.status_code = status
+        self.background = None
+        self.body = content
+        raw = [
+            (key.lower().encode("latin-1"), value.encode("latin-1"))
+            for key, value in headers.items()
+        ]
+        given = {key for key, _ in raw}
+        if b"content-length" not in given:
+            raw.append((b"content-length", str(len(content)).encode()))
+        if b"content-type" not in given:
+            raw.append((b"content-type", _JSON_TYPE))
+        self.raw_headers = raw
+
+
+_JSON_TYPE = JSON_CONTENT_TYPE.encode("latin-1")
 
 
 def _not_found(path: str) -> ApiError:
@@ -381,6 +453,9 @@ def _finite(text: str) -> float:
     if not math.isfinite(number):
         raise ValueError(f"{text} is beyond the range of a double")
     return number
+
+
+_DECODER = json.JSONDecoder(parse_constant=_no_constants, parse_float=_finite)
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:

@@ -135,23 +135,25 @@ def serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_CANNOT_LISTEN
-    print(f"webapi-contract mock listening on {server.base_url}", flush=True)
-    if args.fault is not None:
-        fault = known[args.fault]
-        print(f"FAULT {fault.name} switched on: {fault.summary}", flush=True)
-    used = credential_fields(vendor)  # what the vendor's mock checks: generated ones are shown
-    made = [name for name in made if name in used]
-    if made:
-        shown = ", ".join(f"{name}={getattr(credentials, name)}" for name in made)
-        print(f"generated credentials: {shown}", flush=True)
-    if "xsrf_token" in used:
-        print(
-            f"without Authorization: X-XSRF-TOKEN: {credentials.xsrf_token} with Cookie: "
-            f"{credentials.xsrf_cookie}",
-            flush=True,
-        )
-    before = _handle_signals({signal.SIGTERM: _raise_interrupt})  # SIGTERM stops as Ctrl-C does
+    # SIGTERM stops as Ctrl-C does, from before the URL is printed: a client that read it may
+    # stop the mock at once
+    before = _handle_signals({signal.SIGTERM: _raise_interrupt})
     try:
+        print(f"webapi-contract mock listening on {server.base_url}", flush=True)
+        if args.fault is not None:
+            fault = known[args.fault]
+            print(f"FAULT {fault.name} switched on: {fault.summary}", flush=True)
+        used = credential_fields(vendor)  # what the vendor's mock checks: generated ones are shown
+        made = [name for name in made if name in used]
+        if made:
+            shown = ", ".join(f"{name}={getattr(credentials, name)}" for name in made)
+            print(f"generated credentials: {shown}", flush=True)
+        if "xsrf_token" in used:
+            print(
+                f"without Authorization: X-XSRF-TOKEN: {credentials.xsrf_token} with Cookie: "
+                f"{credentials.xsrf_cookie}",
+                flush=True,
+            )
         server.wait()
     except KeyboardInterrupt:
         pass

@@ -21,7 +21,7 @@ import uvicorn
 from webapi_contract.mock import faults
 from webapi_contract.mock.app import MockApp, Mounted
 from webapi_contract.mock.auth import MockCredentials
-from webapi_contract.mock.transport import MAX_HEAD, GuardedH11Protocol
+from webapi_contract.mock.transport import GuardedHttpToolsProtocol
 
 __all__ = ["KNOWN_FAULTS", "MockServer", "credential_fields", "default_prefix"]
 
@@ -120,8 +120,7 @@ class MockServer:
                 proxy_headers=False,
                 server_header=False,
                 timeout_keep_alive=30,
-                http=GuardedH11Protocol,  # a limit and a deadline for request heads
-                h11_max_incomplete_event_size=MAX_HEAD,
+                http=GuardedHttpToolsProtocol,  # a limit and a deadline for request heads
             )
             self._server = uvicorn.Server(config)
             self._thread = threading.Thread(

@@ -15,13 +15,13 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
 from typing import Literal
 
-__all__ = ["Key", "KeyKind", "Row", "Store", "Transaction", "WouldBlock"]
+__all__ = ["Key", "KeyKind", "Row", "SingleWrite", "Store", "Transaction", "WouldBlock"]
 
 Key = int | str
 KeyKind = Literal["integer", "text"]
@@ -192,23 +192,17 @@ class Store:
         with self._read_lock:
             return Transaction(self._reader, self.tables).page(offset, limit, where, table)
 
-    @contextmanager
-    def transaction(self, wait: bool = True) -> Iterator[Transaction]:
-        """A write transaction: committed when the block ends, rolled back when it raises.
-        Transactions of different threads take turns; WouldBlock, unless `wait`, when another
-        one is under way."""
-        if not self._write_lock.acquire(blocking=wait):
-            raise WouldBlock("another write is under way")
-        try:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield Transaction(self._db, self.tables)
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
-        finally:
-            self._write_lock.release()
+    def transaction(self, wait: bool = True) -> _WriteTransaction:
+        """A write transaction (`with store.transaction() as tx:`): committed when the block
+        ends, rolled back when it raises. Transactions of different threads take turns;
+        WouldBlock, unless `wait`, when another one is under way."""
+        return _WriteTransaction(self._db, self.tables, self._write_lock, wait)
+
+    def locked(self, wait: bool = True) -> _Locked:
+        """The turn of a write without a transaction (`with store.locked() as single:`), for
+        one statement that is its own transaction (see SingleWrite); WouldBlock, unless
+        `wait`, when another write is under way."""
+        return _Locked(SingleWrite(self._db, self.tables), self._write_lock, wait)
 
     def close(self) -> None:
         """Close the database (the WAL is checkpointed into the main file), after the write
@@ -216,6 +210,83 @@ class Store:
         with self._write_lock, self._read_lock:
             self._reader.close()
             self._db.close()
+
+
+class SingleWrite:
+    """Writes of one statement each, each its own transaction (committed when it returns);
+    only inside Store.locked, so no transaction of another thread is under way on the
+    connection."""
+
+    __slots__ = ("_db", "_first", "_tables")
+
+    def __init__(self, connection: sqlite3.Connection, tables: Mapping[str, KeyKind]) -> None:
+        self._db, self._tables, self._first = connection, tables, next(iter(tables))
+
+    def update_if(self, row: Row, stored: Row, table: str | None = None) -> bool:
+        """Rewrite the row of row.id as row if it still holds the text and update instant of
+        `stored`; whether it did."""
+        name = table or self._first
+        if name not in self._tables:
+            raise KeyError(name)
+        cursor = self._db.execute(
+            f"UPDATE {name} SET body = ?, updated = ? WHERE id = ? AND updated = ? AND body = ?",
+            (row.body, row.updated, row.id, stored.updated, stored.body),
+        )
+        return cursor.rowcount == 1
+
+
+class _Locked:
+    """Store.locked's block."""
+
+    __slots__ = ("_lock", "_single", "_wait")
+
+    def __init__(self, single: SingleWrite, lock: threading.Lock, wait: bool) -> None:
+        self._single, self._lock, self._wait = single, lock, wait
+
+    def __enter__(self) -> SingleWrite:
+        if not self._lock.acquire(blocking=self._wait):
+            raise WouldBlock("another write is under way")
+        return self._single
+
+    def __exit__(self, *exc: object) -> None:
+        self._lock.release()
+
+
+class _WriteTransaction:
+    """Store.transaction's block; a class rather than a @contextmanager generator, whose
+    machinery costs more per write than all of this but the SQL statements."""
+
+    __slots__ = ("_db", "_lock", "_tables", "_wait")
+
+    def __init__(
+        self,
+        connection: sqlite3.Connection,
+        tables: Mapping[str, KeyKind],
+        lock: threading.Lock,
+        wait: bool,
+    ) -> None:
+        self._db, self._tables, self._lock, self._wait = connection, tables, lock, wait
+
+    def __enter__(self) -> Transaction:
+        if not self._lock.acquire(blocking=self._wait):
+            raise WouldBlock("another write is under way")
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            return Transaction(self._db, self._tables)
+        except BaseException:
+            self._lock.release()
+            raise
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        try:
+            self._db.execute("ROLLBACK" if exc_type is not None else "COMMIT")
+        finally:
+            self._lock.release()
 
 
 def _connect(path: Path) -> sqlite3.Connection:

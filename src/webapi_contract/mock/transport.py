@@ -1,10 +1,15 @@
-"""The mock's HTTP/1.1 connections: uvicorn's h11 protocol with guards against oversized, idle
-and ambiguous request heads (uvicorn's default parser, httptools, has no limit and no deadline).
+"""The mock's HTTP/1.1 connections: uvicorn's httptools protocol (llhttp, in C) with guards
+against oversized, idle and ambiguous request heads, which httptools alone does not have.
 
 - A request head (request line and headers) of more than MAX_HEAD bytes is answered 431 and
-  the connection closed; h11 stops buffering there (uvicorn alone would answer 400).
+  the connection closed: measured exactly once the head is complete, and bounded while it is
+  not (counting what arrives after the head began), so a head that never ends cannot grow the
+  buffers of the parser without limit.
 - A request with both Content-Length and Transfer-Encoding is answered 400 and the connection
-  closed, as httptools does (h11 would take Transfer-Encoding and read on).
+  closed (llhttp refuses it: a proxy in front could frame it otherwise, request smuggling; RFC
+  9112 6.1 lets a server refuse it).
+- A response leaves in one write, head and body together (uvicorn writes them apart: two
+  send() calls and two TCP segments per response, the client woken twice).
 - A request head must be complete within HEAD_TIMEOUT seconds of the connection being made
   (or, on a kept-alive connection, of the first byte of the next request): otherwise the
   connection is closed, after a 408 when part of a head had arrived. So connections that send
@@ -15,14 +20,14 @@ and ambiguous request heads (uvicorn's default parser, httptools, has no limit a
 from __future__ import annotations
 
 import asyncio
+from itertools import chain
 from typing import Any
 
-import h11
 from uvicorn.config import Config
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
 from uvicorn.server import ServerState
 
-__all__ = ["HEAD_TIMEOUT", "MAX_HEAD", "GuardedH11Protocol"]
+__all__ = ["HEAD_TIMEOUT", "MAX_HEAD", "GuardedHttpToolsProtocol"]
 
 MAX_HEAD = 32 * 1024
 HEAD_TIMEOUT = 5.0
@@ -31,41 +36,58 @@ _TIMEOUT_ANSWER = (
     b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\n"
     b"connection: close\r\ncontent-length: %d\r\n\r\n%s" % (len(_TIMEOUT_TEXT), _TIMEOUT_TEXT)
 )
-_TOO_LARGE = f"the request line and headers exceed {MAX_HEAD} bytes".encode()
+_TOO_LARGE_TEXT = f"the request line and headers exceed {MAX_HEAD} bytes".encode()
+_TOO_LARGE_ANSWER = (
+    b"HTTP/1.1 431 Request Header Fields Too Large\r\n"
+    b"content-type: text/plain; charset=utf-8\r\nconnection: close\r\n"
+    b"content-length: %d\r\n\r\n%s" % (len(_TOO_LARGE_TEXT), _TOO_LARGE_TEXT)
+)
 
 
-class _Connection(h11.Connection):
-    """h11's connection, refusing a request with both Content-Length and Transfer-Encoding
-    (which a proxy in front could frame otherwise: request smuggling; RFC 9112 6.1 lets a
-    server refuse it, h11 would take it), and remembering the status its last protocol error
-    suggests (431 for a head beyond the size limit, else 400)."""
+class _JoinedWrites:
+    """One response's view of the connection's transport: the response head (the first write
+    after the response started) is held back and written with the body's first write, so both
+    leave in one send(). Anything else (a 100 Continue, a close) flushes what is held first."""
 
-    error_status = 400
+    __slots__ = ("_cycle", "_held", "_transport")
 
-    def next_event(self) -> Any:
-        try:
-            event = super().next_event()
-        except h11.RemoteProtocolError as exc:
-            self.error_status = exc.error_status_hint
-            raise
-        if isinstance(event, h11.Request):
-            # h11 limits only a head still incomplete; one that arrives whole is measured here.
-            size = len(event.method) + len(event.target) + 12
-            size += sum(len(name) + len(value) + 4 for name, value in event.headers)
-            if size > self._max_incomplete_event_size:
-                self.error_status = 431
-                raise h11.RemoteProtocolError("request head too long", error_status_hint=431)
-            names = {name for name, _ in event.headers}
-            if b"content-length" in names and b"transfer-encoding" in names:
-                self.error_status = 400
-                raise h11.RemoteProtocolError("both Content-Length and Transfer-Encoding")
-        return event
+    def __init__(self, transport: asyncio.Transport, cycle: RequestResponseCycle) -> None:
+        self._transport = transport
+        self._cycle = cycle
+        self._held: bytes | None = None
+
+    def write(self, data: bytes) -> None:
+        if self._held is None:
+            if self._cycle.response_started and not self._cycle.response_complete:
+                self._held = data  # the head: the body follows at once
+                return
+        else:
+            data, self._held = self._held + data, b""
+        self._transport.write(data)
+
+    def flush(self) -> None:
+        if self._held:
+            self._transport.write(self._held)
+            self._held = b""
+
+    def close(self) -> None:
+        self.flush()
+        self._transport.close()
+
+    def is_closing(self) -> bool:
+        return self._transport.is_closing()
 
 
-class GuardedH11Protocol(H11Protocol):
-    """uvicorn's h11 protocol with the head size limit and the head timeout (see the module)."""
+class _HeadTooLarge(Exception):
+    """Raised in a parser callback: feed_data then fails, and send_400_response answers 431."""
+
+
+class GuardedHttpToolsProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol with the head size limit and the head timeout (see the
+    module)."""
 
     head_timeout = HEAD_TIMEOUT
+    max_head = MAX_HEAD
 
     def __init__(
         self,
@@ -75,9 +97,11 @@ class GuardedH11Protocol(H11Protocol):
         _loop: asyncio.AbstractEventLoop | None = None,
     ) -> None:
         super().__init__(config, server_state, app_state, _loop)
-        self._connection = _Connection(h11.SERVER, config.h11_max_incomplete_event_size or MAX_HEAD)
-        self.conn = self._connection
         self._head_timer: asyncio.TimerHandle | None = None
+        self._in_head = False  # a request head has begun and is not complete
+        self._head_began = False  # during the data_received under way
+        self._head_seen = 0  # bytes of an incomplete head received, bounding it
+        self._too_large = False
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -88,27 +112,62 @@ class GuardedH11Protocol(H11Protocol):
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
-        if self.conn.their_state is h11.IDLE:
-            self._arm_head_timer()  # the first byte of the next request on this connection
+        self._head_began = False
         super().data_received(data)
+        if not self._in_head or self.transport.is_closing():
+            return
+        # A head is still incomplete: count what of it arrived (what the parser buffers).
+        if self._head_began:
+            # What of it the parser took in whole so far (the rest of this chunk may have been
+            # another request's).
+            self._head_seen = self._head_size()
+        else:
+            self._head_seen += len(data)
+        if self._head_seen > self.max_head:
+            self._too_large = True
+            self.send_400_response("request head too long")
+        else:
+            self._arm_head_timer()  # the first byte of the next request on this connection
 
-    def handle_events(self) -> None:
-        super().handle_events()
-        if self.conn.their_state is not h11.IDLE:
-            self._cancel_head_timer()  # the head arrived (or the connection failed)
+    # Parser callbacks
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._in_head = self._head_began = True
+
+    def _head_size(self) -> int:
+        """Bytes of the request target and the header lines of the head being parsed (as
+        `name: value\r\n`), from what uvicorn kept of them."""
+        headers = self.headers
+        return len(self.url) + sum(map(len, chain.from_iterable(headers))) + 4 * len(headers)
+
+    def on_headers_complete(self) -> None:
+        self._in_head = False
+        self._cancel_head_timer()  # the head arrived
+        method = self.parser.get_method()
+        if self._head_size() + len(method) + 12 > self.max_head:
+            self._too_large = True
+            raise _HeadTooLarge("request head too long")
+        before = self.cycle
+        super().on_headers_complete()
+        cycle = self.cycle
+        if cycle is not before:
+            joined = _JoinedWrites(self.transport, cycle)
+            cycle.transport = joined  # type: ignore[assignment]
+            done = cycle.on_response
+
+            def on_response() -> None:
+                joined.flush()  # e.g. the head of a HEAD response, which has no body
+                done()
+
+            cycle.on_response = on_response
 
     def send_400_response(self, msg: str) -> None:
-        if self._connection.error_status != 431:
+        self._cancel_head_timer()
+        if not self._too_large:
             super().send_400_response(msg)
             return
-        headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"connection", b"close")]
-        reason = b"Request Header Fields Too Large"
-        for event in (
-            h11.Response(status_code=431, headers=headers, reason=reason),
-            h11.Data(data=_TOO_LARGE),
-            h11.EndOfMessage(),
-        ):
-            self.transport.write(self.conn.send(event) or b"")
+        self.transport.write(_TOO_LARGE_ANSWER)
         self.transport.close()
 
     def _arm_head_timer(self) -> None:
@@ -122,8 +181,10 @@ class GuardedH11Protocol(H11Protocol):
 
     def _head_timed_out(self) -> None:
         self._head_timer = None
-        if self.transport.is_closing() or self.conn.their_state is not h11.IDLE:
+        if self.transport.is_closing():
             return
-        if self.conn.trailing_data[0]:
+        if self._in_head:
             self.transport.write(_TIMEOUT_ANSWER)
-        self.transport.close()
+            self.transport.close()
+        elif self.cycle is None:  # nothing of a request came since the connection was made
+            self.transport.close()

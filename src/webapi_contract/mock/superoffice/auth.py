@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
-from starlette.requests import Request
+from starlette.requests import Request, cookie_parser
 
 from webapi_contract.mock import faults
 from webapi_contract.mock.auth import (
@@ -23,6 +23,8 @@ from webapi_contract.mock.errors import ApiError
 __all__ = ["CHALLENGE", "Authenticator"]
 
 CHALLENGE = 'Basic realm="webapi-contract mock", Bearer, SoTicket'
+_SIGNED_KEPT = 4096
+_COOKIES_KEPT, _COOKIES_KEPT_LENGTH = 1024, 1024
 
 
 class Authenticator:
@@ -31,20 +33,23 @@ class Authenticator:
     def __init__(self, credentials: MockCredentials) -> None:
         self.credentials = credentials
         self._key = secrets.token_bytes(32)
+        self._signed: dict[tuple[str, str], str] = {}  # _sign's answers, bounded (see there)
+        self._cookie_jars: dict[tuple[str, ...], dict[str, str]] = {}  # see _cookies
 
     def authenticate(self, request: Request) -> list[str]:
         """The cookies of a new session when Authorization is valid and none came; [] for a
         valid session; ApiError(401) otherwise."""
-        headers = request.headers
-        authorization = headers.get("authorization")
+        authorization, xsrf_header, cookie_headers = _picked(request.scope["headers"])
         if authorization is not None:
             if not self.authorization_ok(authorization):
                 raise _unauthorized("the credentials are not valid")
-            cookies = request.cookies
+            cookies = self._cookies(cookie_headers)
             return [] if self.has_session(cookies) else self.new_session_cookies()
-        if self.session_ok(request.cookies, headers.get(XSRF_HEADER)):
+        if self.session_ok(self._cookies(cookie_headers), xsrf_header):
             return []
         if faults.active("anonymous-get-allowed") and request.method == "GET":
+            return []
+        if faults.active("anonymous-write-allowed") and request.method != "GET":
             return []
         raise _unauthorized("Authorization, or a session cookie with X-XSRF-TOKEN, is required")
 
@@ -101,9 +106,55 @@ class Authenticator:
         session_id, _, signature = cookies.get(SESSION_COOKIE, "").partition(".")
         return bool(session_id) and same(signature, self._sign("session", session_id))
 
+    def _cookies(self, headers: tuple[str, ...]) -> Mapping[str, str]:
+        """The cookies of the Cookie headers, as Starlette's Request.cookies reads them (each
+        header through its cookie_parser, the later ones winning). A client sends the same
+        Cookie header with every request: short ones are remembered, bounded, not parsed
+        again (the mapping answered is shared: read it, never change it)."""
+        if not headers:
+            return {}
+        cookies = self._cookie_jars.get(headers)
+        if cookies is None:
+            cookies = {}
+            for header in headers:
+                cookies.update(cookie_parser(header))
+            if sum(map(len, headers)) <= _COOKIES_KEPT_LENGTH:
+                if len(self._cookie_jars) >= _COOKIES_KEPT:
+                    self._cookie_jars.clear()
+                self._cookie_jars[headers] = cookies
+        return cookies
+
     def _sign(self, purpose: str, session_id: str) -> str:
-        mac = hmac.new(self._key, f"{purpose}:{session_id}".encode(), hashlib.sha256)
-        return mac.hexdigest()[:32]
+        # A session's cookie comes with every request: its signature is remembered, not
+        # recomputed (the key never changes, so the answer is the same).
+        signed = self._signed.get((purpose, session_id))
+        if signed is None:
+            mac = hmac.new(self._key, f"{purpose}:{session_id}".encode(), hashlib.sha256)
+            signed = mac.hexdigest()[:32]
+            if len(self._signed) >= _SIGNED_KEPT:
+                self._signed.clear()
+            self._signed[(purpose, session_id)] = signed
+        return signed
+
+
+def _picked(raw: Iterable[tuple[bytes, bytes]]) -> tuple[str | None, str | None, tuple[str, ...]]:
+    """Authorization and X-XSRF-TOKEN (the first of each, as Starlette's Headers.get answers)
+    and every Cookie header, from a request's raw headers (names lower-cased, as ASGI has them),
+    in one pass."""
+    authorization = xsrf_header = None
+    cookies: list[str] = []
+    for name, value in raw:
+        if name == b"authorization":
+            if authorization is None:
+                authorization = value.decode("latin-1")
+        elif name == b"cookie":
+            cookies.append(value.decode("latin-1"))
+        elif name == _XSRF_HEADER and xsrf_header is None:
+            xsrf_header = value.decode("latin-1")
+    return authorization, xsrf_header, tuple(cookies)
+
+
+_XSRF_HEADER = XSRF_HEADER.encode("latin-1")
 
 
 def _unauthorized(message: str) -> ApiError:

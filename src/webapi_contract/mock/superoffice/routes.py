@@ -8,12 +8,12 @@ import json
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from email.utils import formatdate
+from json.encoder import encode_basestring_ascii
 
 from webapi_contract import __version__
 from webapi_contract.mock import faults
 from webapi_contract.mock.app import INLINE_BODY, Call, Reply, Route, write
-from webapi_contract.mock.clock import MICROS, http_date_seconds
+from webapi_contract.mock.clock import MICROS, http_date, http_date_seconds
 from webapi_contract.mock.errors import ApiError
 from webapi_contract.mock.negotiation import (
     MERGE_PATCH,
@@ -49,10 +49,12 @@ def contact_routes(service: ContactService, prefix: str) -> list[Route]:
     def with_links(call: Call, row: Row, selection: Selection | None) -> Reply:
         archive = f"{call.origin}{base}/Contact"
         links = {"Self": f"{archive}/{row.id}", "Archive": archive}
-        headers = {"Last-Modified": formatdate(row.updated // MICROS, usegmt=True)}
+        headers = {"Last-Modified": http_date(row.updated // MICROS)}
         zone = parse_zone(call.header("so-timezone"))
         if selection is None and zone is None and faults.current() is None:
-            text = f'{row.body[:-1]}, "{LINKS}": {json.dumps(links)}}}'
+            # json.dumps(links), without building an encoder for two strings
+            self_url, archive_url = (encode_basestring_ascii(url) for url in links.values())
+            text = f'{row.body[:-1]}, "{LINKS}": {{"Self": {self_url}, "Archive": {archive_url}}}}}'
             return Reply(json_text=text, shape=links_shape, root=ENTITY, headers=headers)
         entity = {**json.loads(row.body), LINKS: links}
         if faults.active("interests-omitted"):
@@ -101,10 +103,17 @@ def contact_routes(service: ContactService, prefix: str) -> list[Route]:
             since = None
         if since is not None and row.updated // MICROS <= since:
             return Reply(status=304)
-        return with_links(call, row, parse_select(call.query("$select")))
+        if faults.active("so-language-500") and call.header("so-language"):
+            raise ApiError(500, "InternalServerError", "no translation for SO-Language")
+        selection = parse_select(call.query("$select"))
+        if faults.active("select-ignored-on-get"):
+            selection = None
+        return with_links(call, row, selection)
 
     async def patch(call: Call) -> Reply:
         entity_id = parse_id(call.params["id"])
+        if faults.active("patch-missing-200-null") and service.store.read(entity_id) is None:
+            return Reply(json_text="null")
         accepted = REQUEST_JSON_TYPES
         if faults.active("merge-patch-415"):
             accepted = REQUEST_JSON_TYPES - {MERGE_PATCH}
