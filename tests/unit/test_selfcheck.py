@@ -1,11 +1,19 @@
-"""`webapi-contract selfcheck`: detected and missed faults, the kill rate, exit codes, secrets."""
+"""`webapi-contract selfcheck` without running a suite: verdicts read from conformance.json,
+selfcheck.json and the printed table from given outcomes, the run's arguments and environment,
+usage errors. Runs against the mocks: tests/integration/test_selfcheck_runs.py."""
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import pytest
 
 from webapi_contract import cli, selfcheck
 from webapi_contract.mock import MockCredentials, faults
+from webapi_contract.selfcheck.command import _runner, _Table
+from webapi_contract.selfcheck.forkserver import ForkServer, ForkServerError
+from webapi_contract.selfcheck.runs import SubprocessRunner
 from webapi_contract.suites import suite_dir
 
 CONTRACT = suite_dir("superoffice")
@@ -15,149 +23,199 @@ FIXED = MockCredentials(
     ticket="7T:ticket-never-shown",
     token="token-never-shown-5678",
 )
-JUNIT = """<?xml version="1.0" encoding="utf-8"?>
-<testsuites><testsuite name="pytest" tests="3">
-<testcase classname="tests.contract.test_patch_conditions" name="test_failing_test">
-<failure message="ContractViolation: Clause broken: a failing test answers 409 \
-[docs/vendor/superoffice-patch-contact.v1.md:93]&#10;  documented: ...">details</failure>
-</testcase>
-<testcase classname="tests.contract.test_generated" name="test_generated_cases_conform[x]">
-<failure message="Generated case failed: Server error">curl ...</failure></testcase>
-<testcase classname="tests.contract.test_save" name="test_save_with_id_updates"/>
-<testcase classname="tests.contract.test_read" name="test_missing_contact">
-<properties><property name="clause" value="GET of a missing id answers 404" /></properties>
-<failure message="AssertionError: assert 200 == 404">plain assert, no clause text</failure>
-</testcase>
-</testsuite></testsuites>
-"""
+CONFORMANCE = {
+    "totals": {"tests": 5},
+    "clauses": [
+        {
+            "title": "a failing test answers 409",
+            "level": "must",
+            "doc": {"file": "docs/vendor/superoffice-patch-contact.v1.md", "line": 93},
+            "results": [
+                {"id": "suite/test_patch.py::test_failing_test[a]", "outcome": "passed"},
+                {
+                    "id": "suite/test_patch.py::test_failing_test[b]",
+                    "outcome": "failed",
+                    "message": "ContractViolation: 200 answered with pw-never-shown-1234",
+                },
+            ],
+        },
+        {
+            "title": "a bad body answers 4xx",
+            "level": "should",
+            "doc": {"file": "docs/vendor/x.md", "line": 7},
+            "results": [{"id": "suite/test_robust.py::test_bad_body", "outcome": "failed"}],
+        },
+    ],
+    "generated": {
+        "items": [
+            {
+                "id": "suite/test_generated.py::test_generated_cases_conform[get-positive-0]",
+                "outcome": "failed",
+                "level": "must",
+                "message": "Generated case failed",
+                "found": [
+                    {"check": "status_code_conformance"},
+                    {"check": "response_schema_conformance"},
+                    {"check": "status_code_conformance"},
+                ],
+            },
+            {"id": "suite/test_generated.py::test_linked", "outcome": "passed", "found": []},
+        ]
+    },
+    "other_tests": [{"id": "suite/test_plain.py::test_plain", "outcome": "failed"}],
+}
 
 
-@pytest.fixture
-def fixed_credentials(monkeypatch):
-    monkeypatch.setattr(MockCredentials, "generate", classmethod(lambda cls, username="m": FIXED))
-
-
-def _run(capsys, *args):
-    code = selfcheck.main(list(args))
-    out = capsys.readouterr().out
-    return code, out, out.splitlines()
-
-
-def _row(lines, name):
-    return next(line for line in lines if line.startswith(f"{name} "))
-
-
-def _suite(tmp_path, body):
-    suite = tmp_path / "suite"
-    suite.mkdir()
-    (suite / "test_tiny.py").write_text(body)
-    return suite
-
-
-def test_junit_failures_are_named_by_their_clause(tmp_path):
-    report = tmp_path / "junit.xml"
-    report.write_text(JUNIT)
-    tests, failures = selfcheck.parse_junit(report)
-    assert tests == 4
-    assert [f.label for f in failures] == [
-        "a failing test answers 409",
-        "test_generated::test_generated_cases_conform[x]",
-        "GET of a missing id answers 404",
+def test_conformance_failures_are_read_with_their_clause_level_and_checks(tmp_path):
+    report = tmp_path / "conformance.json"
+    report.write_text(json.dumps(CONFORMANCE))
+    tests, failures = selfcheck.read_conformance(report, [FIXED.password])
+    assert tests == 5
+    assert [(f.kind, f.level, f.clause, f.checks) for f in failures] == [
+        ("clause", "must", "a failing test answers 409", ()),
+        ("clause", "should", "a bad body answers 4xx", ()),
+        ("generated", "must", None, ("status_code_conformance", "response_schema_conformance")),
+        ("test", "must", None, ()),
     ]
-    assert failures[0].test == "test_patch_conditions::test_failing_test"
+    assert failures[0].test == "suite/test_patch.py::test_failing_test[b]"
+    assert failures[0].doc == "docs/vendor/superoffice-patch-contact.v1.md:93"
+    assert failures[0].message == "ContractViolation: 200 answered with ***"
+    assert [f.label for f in failures[2:]] == [
+        "test_generated::test_generated_cases_conform[get-positive-0] "
+        "(status_code_conformance, response_schema_conformance)",
+        "test_plain::test_plain",
+    ]
 
 
-@pytest.mark.usefixtures("fixed_credentials")
-def test_subset_of_faults_is_detected_and_named_by_the_clauses_that_caught_them(capsys):
-    code, out, lines = _run(
-        capsys,
-        "--faults",
-        "test-op-ignored,404-wrong-error-body",
-        "--suite-args=-k 'failing_test or missing_contact_answers'",
+def test_a_report_that_is_no_conformance_data_is_refused(tmp_path):
+    report = tmp_path / "conformance.json"
+    report.write_text(json.dumps({"totals": {"tests": 1}}))
+    with pytest.raises(ValueError, match=r"conformance\.json is not a run's report"):
+        selfcheck.read_conformance(report)
+
+
+def _clause(title, level="must"):
+    return selfcheck.Failure(f"suite/test_x.py::{title[:8]}", "clause", level, title, "d.md:1")
+
+
+def selfcheck_faults():
+    return faults.catalogue("superoffice")
+
+
+def _plan():
+    return selfcheck.Plan(suite=CONTRACT, root=CONTRACT.parents[3])
+
+
+def test_the_document_tells_detected_by_a_must_from_only_by_a_should():
+    clean = selfcheck.Outcome(None, returncode=0, seconds=8.0, tests=107)
+    faulty = [
+        selfcheck.Outcome("412-ignored", 1, 2.5, 40, [_clause("412 answered", "must")]),
+        selfcheck.Outcome(
+            "malformed-json-500",
+            1,
+            3.0,
+            60,
+            [_clause("a 4xx, never a 5xx", "should"), _clause("another", "should")],
+        ),
+        selfcheck.Outcome("remove-ignored", 0, 1.0, 107),
+        selfcheck.Outcome("paths-case-sensitive", None, 300.0, problem="did not finish"),
+    ]
+    result = selfcheck.document(_plan(), clean, faulty, workers=4, seconds=20.0, runner="r")
+    assert result["format"] == "webapi-contract/selfcheck/1"
+    assert result["passed"] is False
+    assert result["totals"] == {
+        "faults": 4,
+        "detected": 2,
+        "by_must": 1,
+        "only_by_should": 1,
+        "missed": 1,
+        "errors": 1,
+        "kill_rate": 0.5,
+        "clean": "passed",
+    }
+    assert [(f["fault"], f["result"], f["only_should"]) for f in result["faults"]] == [
+        ("412-ignored", "detected", False),
+        ("malformed-json-500", "detected", True),
+        ("remove-ignored", "missed", False),
+        ("paths-case-sensitive", "error", False),
+    ]
+    caught = result["faults"][0]
+    assert caught["summary"] == selfcheck_faults()["412-ignored"].summary
+    assert caught["failed"] == [
+        {
+            "kind": "clause",
+            "level": "must",
+            "clause": "412 answered",
+            "doc": "d.md:1",
+            "checks": [],
+            "test": "suite/test_x.py::412 answ",
+            "message": "",
+        }
+    ]
+    assert result["faults"][3]["problem"] == "did not finish"
+    assert result["clean"] == {
+        "result": "passed",
+        "seconds": 8.0,
+        "tests": 107,
+        "exit_status": 0,
+        "problem": None,
+        "failed": [],
+    }
+
+
+def test_a_failed_or_broken_clean_run_fails_the_document():
+    failed = selfcheck.Outcome(None, 1, 9.0, 107, [_clause("GET answers 200")])
+    broken = selfcheck.Outcome(None, 4, 1.0, problem="pytest exited 4")
+    caught = [selfcheck.Outcome("412-ignored", 1, 2.5, 40, [_clause("412 answered")])]
+    for clean, said in ((failed, "failed"), (broken, "error")):
+        result = selfcheck.document(_plan(), clean, caught, workers=2, seconds=5.0, runner="r")
+        assert result["clean"]["result"] == said
+        assert result["totals"]["clean"] == said
+        assert result["totals"]["kill_rate"] == 1.0
+        assert result["passed"] is False
+
+
+def test_the_table_names_the_clauses_that_failed_and_what_a_missed_fault_breaks():
+    table = _Table(["412-ignored", "remove-ignored"])
+    caught = selfcheck.Outcome(
+        "412-ignored", 1, 2.5, 40, [_clause("412 answered"), _clause("412 answered")]
     )
-    assert code == 0, out
-    test_row = _row(lines, "test-op-ignored")
-    assert " detected " in test_row
-    assert "a failing test answers 409 and applies nothing" in test_row
-    not_found = _row(lines, "404-wrong-error-body")
-    assert "GET of an id that does not exist answers 404 with the documented error body" in (
-        not_found
-    )
-    assert " passed " in _row(lines, selfcheck.CLEAN)
-    assert (
-        lines[-1]
-        == "kill rate: 2/2 faults detected (2 by a must, 0 only by a should), clean run passed"
-    )
-    assert any(line.startswith("selfcheck took ") for line in lines)
-    for secret in (FIXED.password, FIXED.ticket, FIXED.token):
-        assert secret not in out
+    assert table.row(caught) == ("412-ignored     detected    2.5s  412 answered")
+    missed = table.row(selfcheck.Outcome("remove-ignored", 0, 1.0, 107))
+    assert missed.startswith("remove-ignored  missed      1.0s  nothing failed; no clause checks: ")
+    clean = table.row(selfcheck.Outcome(None, 1, 9.0, 107, [_clause("GET answers 200")]))
+    assert clean == "(clean mock)    FAILED      9.0s  107 tests, 1 failed"
+    assert table.header() == "fault           result      time  failed clauses"
 
 
-@pytest.mark.usefixtures("fixed_credentials")
-def test_a_fault_only_a_should_clause_catches_is_detected_and_told_apart(capsys):
-    code, out, lines = _run(capsys, "--faults", "malformed-json-500", "--suite-args=-k bad_body")
-    assert code == 0, out
-    assert " detected " in _row(lines, "malformed-json-500")
-    assert "a 4xx, never a 5xx" in _row(lines, "malformed-json-500")
-    assert lines[-1] == (
-        "kill rate: 1/1 faults detected (0 by a must, 1 only by a should), clean run passed"
+def test_a_generated_failure_is_named_by_its_test_and_checks():
+    failure = selfcheck.Failure(
+        "src/suites/superoffice/test_generated.py::test_generated_cases_conform[get-0]",
+        "generated",
+        "must",
+        checks=("status_code_conformance",),
+    )
+    assert failure.label == (
+        "test_generated::test_generated_cases_conform[get-0] (status_code_conformance)"
     )
 
 
-def test_fault_the_suite_cannot_see_is_missed_and_fails_the_check(capsys, monkeypatch):
-    monkeypatch.setitem(
-        faults.FAULTS, "no-op", faults.Fault("no-op", "none", "changes nothing at all", "x", "y")
-    )
-    code, out, lines = _run(capsys, "--faults", "no-op", "--suite-args=-k failing_test")
-    assert code == 1, out
-    assert " missed " in _row(lines, "no-op")
-    assert "changes nothing at all" in _row(lines, "no-op")
-    assert "missed (add the clause that catches each): no-op" in out
-    assert (
-        lines[-1]
-        == "kill rate: 0/1 faults detected (0 by a must, 0 only by a should), clean run passed"
-    )
+def test_a_faulty_run_stops_at_its_first_failure_and_writes_its_report():
+    plan = selfcheck.Plan(suite=CONTRACT, root=CONTRACT, suite_args=("-k", "remove"))
+    faulty = plan.arguments(Path("/r"), stop_at_first_failure=True)
+    assert faulty[:3] == [str(CONTRACT), "-x", "--webapi-report-dir=/r"]
+    assert faulty[-2:] == ["-k", "remove"]
+    assert "-x" not in plan.arguments(Path("/r"), stop_at_first_failure=False)
+    warm = plan.arguments(None, stop_at_first_failure=False)
+    assert warm[1] == "--collect-only"
+    assert not any(arg.startswith("--webapi-report-dir") for arg in warm)
 
 
-def test_fault_whose_clause_is_left_out_is_missed(capsys):
-    code, out, lines = _run(
-        capsys, "--faults", "select-omits-instead-of-null", "--suite-args=-k failing_test"
-    )
-    assert code == 1, out
-    assert " missed " in _row(lines, "select-omits-instead-of-null")
-    assert (
-        lines[-1]
-        == "kill rate: 0/1 faults detected (0 by a must, 0 only by a should), clean run passed"
-    )
-
-
-@pytest.mark.usefixtures("fixed_credentials")
-def test_failing_clean_run_fails_the_check_with_secrets_masked(tmp_path, capsys):
-    leak = "'pw=' + os.environ['WEBAPI_PASSWORD'] + ' t=' + os.environ['WEBAPI_TOKEN']"
-    suite = _suite(tmp_path, f"import os\n\n\ndef test_leaks():\n    assert False, {leak}\n")
-    code, out, lines = _run(capsys, "--suite", str(suite), "--faults", "remove-ignored")
-    assert code == 1
-    assert " FAILED " in _row(lines, selfcheck.CLEAN)
-    assert "test_tiny::test_leaks" in out
-    assert "pw=*** t=***" in out
-    assert FIXED.password not in out
-    assert FIXED.token not in out
-    assert (
-        lines[-1]
-        == "kill rate: 1/1 faults detected (1 by a must, 0 only by a should), clean run FAILED"
-    )
-
-
-def test_suite_that_checks_nothing_misses_every_fault(tmp_path, capsys):
-    suite = _suite(tmp_path, "def test_nothing():\n    pass\n")
-    code, _, lines = _run(
-        capsys, "--suite", str(suite), "--faults", "remove-ignored,412-ignored", "--workers", "3"
-    )
-    assert code == 1
-    assert (
-        lines[-1]
-        == "kill rate: 0/2 faults detected (0 by a must, 0 only by a should), clean run passed"
-    )
+def test_selfcheck_json_is_written_where_asked(tmp_path):
+    path = tmp_path / "out" / "selfcheck.json"
+    selfcheck.write_result(path, {"format": selfcheck.FORMAT})
+    assert json.loads(path.read_text(encoding="utf-8")) == {"format": selfcheck.FORMAT}
+    assert [p.name for p in path.parent.iterdir()] == ["selfcheck.json"]
 
 
 def test_unknown_fault_is_a_usage_error_listing_the_known_ones(capsys):
@@ -192,37 +250,13 @@ ODYSSEE_FIXED = MockCredentials(
 )
 
 
-def test_odyssee_faults_run_against_the_odyssee_suite_and_mock(capsys, monkeypatch):
-    monkeypatch.setattr(
-        MockCredentials, "generate", classmethod(lambda cls, *a, **k: ODYSSEE_FIXED)
-    )
-    code, out, lines = _run(
-        capsys,
-        "--vendor",
-        "odyssee",
-        "--faults",
-        "lastname-not-required,auth-without-domain-accepted",
-        "--suite-args=-m 'not generated' -k 'lastname_required or right_domain'",
-    )
-    assert code == 0, out
-    assert "suites/odyssee against the clean odyssee mock and 2 faulty ones" in lines[0]
-    assert "a contact without lastname is refused" in _row(lines, "lastname-not-required")
-    assert " detected " in _row(lines, "auth-without-domain-accepted")
-    assert " passed " in _row(lines, selfcheck.CLEAN)
-    # a login without the right @domain refused is a should (the pages give the scheme only)
-    assert lines[-1] == (
-        "kill rate: 2/2 faults detected (1 by a must, 1 only by a should), clean run passed"
-    )
-    assert ODYSSEE_FIXED.password not in out
-
-
 def test_the_odyssee_environment_carries_its_credentials_only():
-    env = selfcheck._environment("http://127.0.0.1:1/api", ODYSSEE_FIXED, 3, "odyssee")
+    env = selfcheck.environment("http://127.0.0.1:1/api", ODYSSEE_FIXED, 3, "odyssee")
     assert env["WEBAPI_VENDOR"] == "odyssee"
     assert env["WEBAPI_DOMAIN"] == ODYSSEE_FIXED.domain
     assert env["WEBAPI_PASSWORD"] == ODYSSEE_FIXED.password
     assert not {"WEBAPI_TICKET", "WEBAPI_TOKEN", "WEBAPI_XSRF_TOKEN"} & set(env)
-    superoffice = selfcheck._environment("http://127.0.0.1:1/api/v1", FIXED, 3, "superoffice")
+    superoffice = selfcheck.environment("http://127.0.0.1:1/api/v1", FIXED, 3, "superoffice")
     assert superoffice["WEBAPI_VENDOR"] == "superoffice"
     assert superoffice["WEBAPI_TICKET"] == FIXED.ticket
     assert "WEBAPI_DOMAIN" not in superoffice
@@ -244,3 +278,20 @@ def test_an_unknown_vendor_is_a_usage_error(capsys):
 
 def test_each_vendors_shipped_suite_is_found():
     assert selfcheck.find_suite(vendor="odyssee") == suite_dir("odyssee")
+
+
+def test_without_a_fork_server_every_run_is_a_process_of_its_own(monkeypatch):
+    def cannot_start(self, log, timeout):
+        raise ForkServerError("the fork server did not get ready within 300 s")
+
+    monkeypatch.setattr(ForkServer, "start", cannot_start)
+    said = []
+    with _runner(_plan(), True, said.append) as runner:
+        assert isinstance(runner, SubprocessRunner)
+    assert said == [
+        "the fork server did not get ready within 300 s; every run starts its own pytest "
+        "process instead"
+    ]
+    with _runner(_plan(), False, said.append) as runner:
+        assert isinstance(runner, SubprocessRunner)
+    assert len(said) == 1

@@ -28,10 +28,10 @@ OTHER_COMMANDS = {
     ("mock/command.py", "--ticket"),
     ("mock/command.py", "--token"),
     ("derive/command.py", "--vendor"),
-    ("selfcheck.py", "--vendor"),
-    ("selfcheck.py", "--workers"),
-    ("selfcheck.py", "--suite"),
-    ("selfcheck.py", "--generated-examples"),
+    ("selfcheck/command.py", "--vendor"),
+    ("selfcheck/command.py", "--workers"),
+    ("selfcheck/command.py", "--suite"),
+    ("selfcheck/command.py", "--generated-examples"),
     ("reports/command.py", "--report-dir"),
 }
 
