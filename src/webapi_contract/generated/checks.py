@@ -17,8 +17,10 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from functools import cache, partial
 from typing import Any
 
+import jsonschema_rs
 from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.core.failures import CustomFailure, Failure, FailureGroup
 from schemathesis.transport import requests as transport
@@ -84,8 +86,14 @@ class AgentsFailure(Failure):
 
 def builtin(*names: str) -> list[Any]:
     """Schemathesis' registered checks by their config names."""
+    return list(_registered(names))
+
+
+@cache
+def _registered(names: tuple[str, ...]) -> tuple[Any, ...]:
+    """Looked up once per set of names (checks register on import and stay registered)."""
     load_all_checks()
-    return list(CHECKS.get_by_names(list(names)))
+    return tuple(CHECKS.get_by_names(list(names)))
 
 
 def levelled(
@@ -152,6 +160,8 @@ def response_formats(vendor: str, response: Any, case: Any) -> bool | None:
         body = response.json()
     except ValueError:
         return None  # content_type_conformance and response_schema_conformance judge that
+    if _fast_validator(names[0], vendor).is_valid(body):
+        return None  # the first schema holds, formats included: what the loop below concludes
     name, wrong = names[0], []
     for candidate in names:
         errors = list(schemastore.validator(candidate, vendor).iter_errors(body))
@@ -169,6 +179,35 @@ def response_formats(vendor: str, response: Any, case: Any) -> bool | None:
         member = "/".join(map(str, first.relative_schema_path))
         raise mark(failure, "response_formats", True, f"/components/schemas/{name}#/{member}")
     return None
+
+
+def _conforms(format_name: str, value: str) -> bool:
+    return bool(schemastore.FORMATS.conforms(value, format_name))
+
+
+@cache
+def _fast_validator(name: str, vendor: str) -> Any:
+    """A compiled validator of the vendor's schema `name` (jsonschema-rs, which Schemathesis
+    validates responses with), checking formats with schemastore.FORMATS' own functions.
+
+    Its one use is the quick "valid": every format jsonschema checks is checked here by the same
+    function (a format jsonschema does not check may fail here, which only sends the body the
+    slow way), so a body it passes has no error for schemastore.validator either. A body it
+    fails is judged by schemastore.validator, whose errors the check reports. jsonschema-rs
+    comes with Schemathesis."""
+    resources = [
+        (schemastore.schema_uri(other), schemastore.load(other, vendor))
+        for other in schemastore.available(vendor=vendor)
+    ]
+    formats: dict[str, Callable[..., bool]] = {
+        str(fmt): partial(_conforms, str(fmt)) for fmt in schemastore.FORMATS.checkers
+    }
+    return jsonschema_rs.Draft202012Validator(
+        schemastore.load(name, vendor),
+        registry=jsonschema_rs.Registry(resources),
+        formats=formats,
+        validate_formats=True,
+    )
 
 
 # Schemathesis sends the probes of `ignored_auth` (the request without, then with wrong
@@ -287,6 +326,8 @@ class Judge:
         # names the entity, so a server may ignore a body's read-only id as it may any stamp.
         self.ignored = (api.stamped - {api.id_property}) | api.unjudged
         self.ignored_in_patch = set(api.stamped) | {api.id_property} | api.unjudged
+        self._checks: dict[tuple[bool, bool], list[Check]] = {}
+        self._stateful: list[Check] | None = None
 
     def violations(self, case: Any) -> list[Violation]:
         """How the request breaks its schema, each documented as refused or not."""
@@ -425,8 +466,14 @@ class Judge:
 
     def checks(self, *, malformed: bool = False, confirm_auth: bool = True) -> list[Check]:
         """Every check of one case, levelled. malformed: the body breaks a rule on purpose (no
-        positive_data_acceptance; malformed_patch_refused instead)."""
+        positive_data_acceptance; malformed_patch_refused instead). Built once per kind: the
+        levelled checks keep no state between cases."""
+        key = (malformed, confirm_auth)
+        if key not in self._checks:
+            self._checks[key] = self._build_checks(malformed=malformed, confirm_auth=confirm_auth)
+        return list(self._checks[key])
 
+    def _build_checks(self, *, malformed: bool, confirm_auth: bool) -> list[Check]:
         def valid_input(case: Any) -> bool:
             return not malformed and _is_valid_case(case)
 
@@ -467,7 +514,13 @@ class Judge:
         return checks
 
     def stateful_checks(self) -> list[Check]:
-        """The checks of a linked sequence's steps: those of a case, and the sequence's own."""
+        """The checks of a linked sequence's steps: those of a case, and the sequence's own
+        (built once, handed out as a fresh list)."""
+        if self._stateful is None:
+            self._stateful = self._build_stateful_checks()
+        return list(self._stateful)
+
+    def _build_stateful_checks(self) -> list[Check]:
         documented = builtin("ensure_resource_availability")
         # use_after_free: the vendor's Swagger says contacts are soft-deleted ("marked as
         # deleted"), so a GET answering 200 after DELETE is conformant: practice, not a must.

@@ -4,12 +4,15 @@ vendor's operation variants and shards.
 
 A suite's `test_generated.py` names its entity (`API`), gives its `generated` fixture (entity,
 mandatory fields, levels) and imports the tests of `generated.shared_tests`.
+
+Under pytest-xdist the generated tests run first, heaviest first: they are the run's long items,
+and one of them started last would leave the other workers idle until it ends.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import Any, TypeVar
 
 import pytest
 from schemathesis import GenerationMode
@@ -18,14 +21,23 @@ from webapi_contract.client import ApiClient
 from webapi_contract.config import Settings
 from webapi_contract.generated import harness
 from webapi_contract.generated.pool import EntityPool
+from webapi_contract.generated.variants import Variant
 
 __all__ = [
     "entity_pool",
     "generated_examples",
     "generated_schemas",
     "generated_seed",
+    "heaviest_first",
+    "pytest_collection_modifyitems",
     "pytest_generate_tests",
+    "weight",
 ]
+
+Item = TypeVar("Item", bound=pytest.Item)
+# A linked sequence test sends about 3 requests per example (examples/2 sequences, up to 6 steps);
+# a shard of a variant one per example of its half.
+_LINKED_WEIGHT = 12
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -39,6 +51,40 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
             f"{metafunc.module.__name__}: name the entity of its generated tests (API = …)"
         )
     metafunc.parametrize(("variant", "shard"), harness.cases(api))
+
+
+def weight(item: pytest.Item) -> int:
+    """How long a generated test runs, roughly, relative to the others: negative cases cost
+    more to draw than positive ones, and a body Schemathesis draws for a create or an update
+    more than an id or one of our own patch bodies."""
+    callspec = getattr(item, "callspec", None)
+    variant = callspec.params.get("variant") if callspec is not None else None
+    if not isinstance(variant, Variant):
+        return _LINKED_WEIGHT
+    api = getattr(getattr(item, "module", None), "API", None)
+    drawn_body = (
+        variant.body is None
+        and api is not None
+        and variant.operation_id in (api.create, api.update)
+    )
+    negative = variant.mode is GenerationMode.NEGATIVE
+    return (3 if drawn_body else 1) * (2 if negative else 1)
+
+
+def heaviest_first(items: Sequence[Item]) -> list[Item]:
+    """The generated tests first, heaviest first (ties keep their order), then the others in
+    their order."""
+    generated = [item for item in items if item.get_closest_marker("generated") is not None]
+    others = [item for item in items if item.get_closest_marker("generated") is None]
+    return sorted(generated, key=lambda item: -weight(item)) + others
+
+
+@pytest.hookimpl(trylast=True)  # after the suite's own ordering of its clauses
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On an xdist worker (every worker orders alike), the generated tests first, heaviest first;
+    a run without workers keeps the suite's order (its foundations first, for -x)."""
+    if getattr(config, "workerinput", None) is not None:
+        items[:] = heaviest_first(items)
 
 
 @pytest.fixture(scope="session")

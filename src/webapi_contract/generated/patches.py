@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Callable, Mapping
+from functools import cache
 from typing import Any
 
 from hypothesis import strategies as st
@@ -60,16 +61,34 @@ def _scalar(spec: dict[str, Any], text: Strategy | None = None) -> Strategy | No
     return st.one_of(options)
 
 
+@cache
 def _object(name: str, vendor: str) -> Strategy:
-    """An object of one referenced schema, filled with a few of its scalar members."""
+    """An object of one referenced schema, filled with a few of its scalar members (built once:
+    strategies are immutable)."""
     properties = schemastore.load(name, vendor).get("properties", {})
     members = {key: s for key, spec in properties.items() if (s := _scalar(spec)) is not None}
     return st.fixed_dictionaries({}, optional=members)
 
 
+@cache
 def spellings(name: str) -> Strategy:
     """The ways a client may spell a property name: the docs say paths ignore case."""
     return st.sampled_from([name, name.lower(), name.upper(), name.swapcase()])
+
+
+_SET_OPS = st.sampled_from(["replace", "add"])
+
+
+@cache
+def _path_to(name: str, last: str | None = "") -> Strategy:
+    """The path of a property in any spelling, then `last` ("-": the end of an array; None: a
+    drawn map key; "": nothing), built once per property."""
+    segments = [spellings(name)]
+    if last is None:
+        segments.append(_KEY)
+    elif last:
+        segments.append(st.just(last))
+    return _path(segments)
 
 
 def _path(segments: list[Strategy]) -> Strategy:
@@ -80,7 +99,8 @@ def _path(segments: list[Strategy]) -> Strategy:
 
 
 class PatchBodies:
-    """Strategies for bodies that change an entity described by a derived JSON Schema.
+    """Strategies for bodies that change an entity described by a derived JSON Schema, each
+    built once per instance (a strategy built per case costs more than drawing from it).
 
     `only` (for a live tenant) keeps valid bodies to those properties: scalars with values of
     their type, and the element arrays of `elements` with items whose Value that strategy draws;
@@ -131,6 +151,23 @@ class PatchBodies:
             and only is None
         }
         self.removable = sorted(self.properties)
+        self._built: dict[str, Strategy] = {}
+        self._items: dict[str, Strategy] = {}
+
+    def _once(self, name: str, build: Callable[[], Strategy]) -> Strategy:
+        if name not in self._built:
+            self._built[name] = build()
+        return self._built[name]
+
+    def _item_of(self, kind: str, key: str) -> Strategy:
+        """The item strategy of a list (kind "list") or map ("map") property, built once."""
+        slot = f"{kind}:{key}"
+        if slot not in self._items:
+            if kind == "list":
+                self._items[slot] = self._item(self.lists[key], key)
+            else:
+                self._items[slot] = self._item(self.maps[key])
+        return self._items[slot]
 
     def _item(self, spec: dict[str, Any], key: str = "") -> Strategy:
         if key in self.elements:
@@ -145,29 +182,35 @@ class PatchBodies:
 
     def _sets(self) -> Strategy:
         """(name, value) pairs a replace or merge may set."""
+        return self._once("sets", self._build_sets)
+
+    def _build_sets(self) -> Strategy:
         options = [st.tuples(st.just(k), s) for k, s in self.scalars.items()]
         options += [
             st.tuples(st.just(k), st.one_of(st.none(), _object(n, self.vendor)))
             for k, n in self.carriers.items()
         ]
         options += [
-            st.tuples(st.just(k), st.lists(self._item(spec, k), max_size=2))
-            for k, spec in self.lists.items()
+            st.tuples(st.just(k), st.lists(self._item_of("list", k), max_size=2))
+            for k in self.lists
         ]
         return st.one_of(options)
 
     def _operation(self) -> Strategy:
+        return self._once("operation", self._build_operation)
+
+    def _build_operation(self) -> Strategy:
         replace = self._sets().flatmap(
-            lambda kv: st.fixed_dictionaries(
-                {"op": st.sampled_from(["replace", "add"]), "path": _path([spellings(kv[0])])}
-            ).map(lambda op: {**op, "value": kv[1]})
+            lambda kv: st.fixed_dictionaries({"op": _SET_OPS, "path": _path_to(kv[0])}).map(
+                lambda op: {**op, "value": kv[1]}
+            )
         )
         append = st.sampled_from(sorted(self.lists)).flatmap(
             lambda k: st.fixed_dictionaries(
                 {
                     "op": st.just("add"),
-                    "path": _path([spellings(k), st.just("-")]),
-                    "value": self._item(self.lists[k], k),
+                    "path": _path_to(k, "-"),
+                    "value": self._item_of("list", k),
                 }
             )
         )
@@ -178,8 +221,8 @@ class PatchBodies:
                     lambda k: st.fixed_dictionaries(
                         {
                             "op": st.just("add"),
-                            "path": _path([spellings(k), _KEY]),
-                            "value": self._item(self.maps[k]),
+                            "path": _path_to(k, None),
+                            "value": self._item_of("map", k),
                         }
                     )
                 )
@@ -187,25 +230,32 @@ class PatchBodies:
         if self.removable:
             operations.append(
                 st.sampled_from(self.removable).flatmap(
-                    lambda k: st.fixed_dictionaries(
-                        {"op": st.just("remove"), "path": _path([spellings(k)])}
-                    )
+                    lambda k: st.fixed_dictionaries({"op": st.just("remove"), "path": _path_to(k)})
                 )
             )
         return st.one_of(operations)
 
     def json_patch(self) -> Strategy:
         """A JSON Patch document a conformant server applies; a passing `test` may follow a set."""
+        return self._once("json_patch", self._build_json_patch)
+
+    def _build_json_patch(self) -> Strategy:
         checked = st.tuples(self._sets(), spellings_pair()).map(_set_then_test)
         singles = st.lists(self._operation(), min_size=1, max_size=4)
         return st.one_of(singles, singles.flatmap(lambda ops: checked.map(lambda t: ops + t)))
 
     def merge_patch(self) -> Strategy:
         """A JSON Merge Patch: a few properties set to values of their type."""
+        return self._once("merge_patch", self._build_merge_patch)
+
+    def _build_merge_patch(self) -> Strategy:
         return st.lists(self._sets(), min_size=1, max_size=4, unique_by=lambda kv: kv[0]).map(dict)
 
     def malformed(self) -> Strategy:
         """A JSON Patch document that breaks one documented rule, and must be refused."""
+        return self._once("malformed", self._build_malformed)
+
+    def _build_malformed(self) -> Strategy:
         name = st.sampled_from(sorted(self.everything))
         integers = sorted(k for k, v in self.everything.items() if "integer" in _types(v))
         booleans = sorted(k for k, v in self.everything.items() if "boolean" in _types(v))

@@ -32,6 +32,7 @@ CONDITIONAL_HEADERS = ("If-Unmodified-Since", "If-Modified-Since")
 FAR_FUTURE = "Fri, 01 Jan 2100 00:00:00 GMT"
 FAR_PAST = "Wed, 21 Oct 2015 07:28:00 GMT"
 _PLACEHOLDER: dict[str, Any] = {"json-patch": [], "merge-patch": {}, "malformed": []}
+_CONDITION_VALUES = st.sampled_from([None, None, FAR_FUTURE, FAR_PAST])
 
 
 def shard_seed(seed: int, variant: str, shard: int) -> int:
@@ -113,6 +114,7 @@ class ShardRun:
         )
 
     def _body_strategy(self) -> st.SearchStrategy[Any]:
+        """The variant's own body strategy (PatchBodies builds each once)."""
         assert self.bodies is not None
         return {
             "json-patch": self.bodies.json_patch,
@@ -163,7 +165,7 @@ class ShardRun:
         """Conditional headers as the docs write them: absent, or an RFC 1123 date."""
         for name in CONDITIONAL_HEADERS:
             if name in (case.headers or {}):
-                value = data.draw(st.sampled_from([None, None, FAR_FUTURE, FAR_PAST]), label=name)
+                value = data.draw(_CONDITION_VALUES, label=name)
                 if value is None:
                     del case.headers[name]
                 else:

@@ -57,9 +57,21 @@ class LiveSafe:
         self.name_required = api.name_property in schemastore.load(
             api.entity_of(api.create), api.vendor
         ).get("required", ())
+        self._bodies: PatchBodies | None = None
+        self._entity: st.SearchStrategy[dict[str, Any]] | None = None
+        self._select: st.SearchStrategy[str] | None = None
+        self._header_values = {
+            name: st.sampled_from([None, *values]) for name, values in self.documented.items()
+        }
 
     def patch_bodies(self) -> PatchBodies:
-        """Valid patches that change only the allowed properties of the run's entities."""
+        """Valid patches that change only the allowed properties of the run's entities (built
+        once: every case of the item draws from the same strategies)."""
+        if self._bodies is None:
+            self._bodies = self._patch_bodies()
+        return self._bodies
+
+    def _patch_bodies(self) -> PatchBodies:
         return PatchBodies(
             self.api.entity,
             self.api.stamped,
@@ -71,6 +83,11 @@ class LiveSafe:
     def entity(self) -> st.SearchStrategy[dict[str, Any]]:
         """A valid entity body with a few allowed properties (id, name and the test contact's
         fields are the caller's to add)."""
+        if self._entity is None:
+            self._entity = self._entity_strategy()
+        return self._entity
+
+    def _entity_strategy(self) -> st.SearchStrategy[dict[str, Any]]:
         bodies = self.patch_bodies()
         optional: dict[str, st.SearchStrategy[Any]] = dict(bodies.scalars)
         for name, values in self.elements.items():
@@ -81,6 +98,11 @@ class LiveSafe:
     def select(self) -> st.SearchStrategy[str]:
         """A field selection of documented property names, in any case, or a nested selection
         the docs show."""
+        if self._select is None:
+            self._select = self._select_strategy()
+        return self._select
+
+    def _select_strategy(self) -> st.SearchStrategy[str]:
         names = st.sampled_from(self.selectable).flatmap(spellings)
         nested = [st.sampled_from(self.api.nested_select)] if self.api.nested_select else []
         return st.lists(st.one_of(names, *nested), min_size=1, max_size=4).map(",".join)
@@ -97,7 +119,7 @@ class LiveSafe:
                 if headers[name] != self.app_token:
                     del headers[name]  # the configured token (the credentials' own) or none
             elif lowered in self.documented:
-                value = draw(st.sampled_from([None, *self.documented[lowered]]))
+                value = draw(self._header_values[lowered])
                 if value is None:
                     del headers[name]
                 else:
