@@ -7,8 +7,9 @@ preflight) and the time per request, the run's peak RSS (wait4), and its exit co
 
     .venv/bin/python bench/hostile_targets.py [--request-timeout 2] [--kinds trickle,endless]
 
-The unit tests (tests/unit/test_hostile_transport.py) import this module: the servers and the
-measurement are the same in both.
+The tests (tests/unit/test_hostile_transport.py and tests/integration/test_hostile_target_runs.py,
+through tests/support/hostile.py) import this module: the servers and the measurement are the
+same in both.
 """
 
 from __future__ import annotations

@@ -1,3 +1,1 @@
-"""Unit tests of the harness."""
-
-pytest_plugins = ["pytester"]
+"""Unit tests of the harness: fast, no whole-suite run, no server process (`make quick`)."""

@@ -6,14 +6,12 @@ import json
 
 import pytest
 
-from webapi_contract.cli import main
 from webapi_contract.generated.pool import (
     ABSENT_ID,
     addresses_an_entity,
     entity_number,
     id_keys,
 )
-from webapi_contract.mock import MockCredentials, MockServer
 
 
 @pytest.mark.parametrize(
@@ -48,22 +46,6 @@ def test_id_keys_match_the_id_property_ignoring_case():
 
 def test_the_read_only_id_is_a_valid_positive_int32():
     assert entity_number(ABSENT_ID) == ABSENT_ID
-
-
-def test_read_only_generated_cases_never_read_existing_entities(tmp_path, capsys):
-    creds = MockCredentials.generate()
-    with MockServer(seed=True, credentials=creds) as mock:
-        args = ["--base-url", mock.base_url, f"--token={creds.token}", "--readonly"]
-        args += ["--workers", "0", "--no-allure-report"]
-        args += ["--generated-examples", "40", "--report-dir", str(tmp_path)]
-        code = main(["run", *args])
-    capsys.readouterr()
-    assert code == 0
-    generated = json.loads((tmp_path / "conformance.json").read_text())["generated"]
-    statuses = generated["statuses"]
-    assert generated["cases"] >= 40
-    assert "200" not in statuses, statuses
-    assert "304" not in statuses, statuses
 
 
 def _live_safe(test_contact):

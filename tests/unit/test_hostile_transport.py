@@ -4,10 +4,7 @@ and a target that stops answering stops the run (exit 4, reports written)."""
 
 from __future__ import annotations
 
-import importlib.util
-import json
 import socket
-import sys
 import threading
 import time
 import tracemalloc
@@ -15,11 +12,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
-import requests
+from support.hostile import SECRETS, Recorder, _leaked, hostile
 
 from webapi_contract.cli import main
 from webapi_contract.client import (
@@ -32,34 +28,6 @@ from webapi_contract.client import (
 from webapi_contract.config import Settings, basic, resolve
 from webapi_contract.target import preflight, target_facts
 
-ROOT = Path(__file__).resolve().parents[2]
-SECRETS = {
-    "password": "pw-Redirect-7731",
-    "app_token": "app-Redirect-4402",
-    "xsrf": "xsrf-Redirect-9915",
-    "cookie": "cookie-Redirect-2208",
-    "mine": "mine-Redirect-6674",
-    "netrc": "netrc-Redirect-3319",
-    "proxy": "proxy-Redirect-5150",
-}
-
-
-def _bench() -> ModuleType:
-    """bench/hostile_targets.py: the hostile servers and the measured run (one implementation
-    for the bench and these tests)."""
-    name = "hostile_targets"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-hostile = _bench()
-
 
 @pytest.fixture(autouse=True)
 def _fresh_silence() -> Iterator[None]:
@@ -67,70 +35,6 @@ def _fresh_silence() -> Iterator[None]:
     SILENCE.reset()
     yield
     SILENCE.reset()
-
-
-class Recorder:
-    """A loopback server recording every request (absolute-URI ones too: then it is a proxy,
-    and forwards them) and answering 200 JSON."""
-
-    def __init__(
-        self, redirect: int | None = None, to: str = "", redirect_probe: bool = False
-    ) -> None:
-        """redirect: answer every request (but the preflight's probe, unless redirect_probe)
-        with this status, Location `to` + the path."""
-        self.seen: list[tuple[str, str, dict[str, str]]] = []
-        owner = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def _any(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
-                owner.seen.append((self.command, self.path, dict(self.headers.items())))
-                if self.path.startswith("http://"):  # as a proxy
-                    forward = requests.Session()
-                    forward.trust_env = False
-                    headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
-                    reply = forward.request(
-                        self.command, self.path, headers=headers, data=body, timeout=10
-                    )
-                    self._send(reply.status_code, reply.content)
-                    return
-                probe = self.path.endswith("/Contact/0")
-                if redirect is not None and (redirect_probe or not probe):
-                    self.send_response(redirect)
-                    self.send_header("Location", f"{to}{self.path}")
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-                self._send(200, b'{"ContactId": 0, "Name": "recorded"}')
-
-            def _send(self, status: int, body: bytes) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _any
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def port(self) -> int:
-        return int(self.server.server_port)
-
-    def __enter__(self) -> Recorder:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
@@ -164,11 +68,6 @@ def _settings(base_url: str, **more: Any) -> Settings:
         app_token=SECRETS["app_token"],
         **more,
     )
-
-
-def _leaked(seen: list[tuple[str, str, dict[str, str]]]) -> list[str]:
-    text = json.dumps(seen)
-    return [name for name, secret in SECRETS.items() if secret in text]
 
 
 def _requests_with_credentials(client: ApiClient) -> None:
@@ -268,35 +167,6 @@ def test_preflight_of_a_redirecting_target_is_one_line_and_sends_nothing_elsewhe
     assert hostile_environment.seen == []
     written = "".join(p.read_text() for p in (tmp_path / "reports").iterdir() if p.is_file())
     assert SECRETS["password"] not in written
-
-
-@pytest.mark.slow
-def test_clauses_fail_on_a_redirect_and_the_run_sends_nothing_elsewhere(tmp_path: Path) -> None:
-    netrc = tmp_path / "netrc"
-    netrc.write_text(
-        f"machine 127.0.0.1 login n password {SECRETS['netrc']}\n"
-        f"machine localhost login n password {SECRETS['netrc']}\n"
-    )
-    netrc.chmod(0o600)
-    with (
-        Recorder() as other,
-        Recorder() as env_proxy,
-        Recorder(redirect=307, to=f"http://localhost:{other.port}") as target,
-    ):
-        proxy_url = f"http://p:{SECRETS['proxy']}@127.0.0.1:{env_proxy.port}"
-        outcome = hostile.measure_run(
-            f"http://127.0.0.1:{target.port}/api/v1",
-            tmp_path / "reports",
-            request_timeout=5,
-            environment={"NETRC": str(netrc), "HTTP_PROXY": proxy_url, "HTTPS_PROXY": proxy_url},
-            extra=(f"--app-token={SECRETS['app_token']}",),
-        )
-    assert outcome.exit_code == 1, outcome.output[-3000:]
-    assert "answered 307" in outcome.output, outcome.output[-3000:]
-    assert other.seen == []
-    assert env_proxy.seen == []
-    assert len(target.seen) > 2
-    assert _leaked(target.seen) == ["app_token"]  # the Basic password travels base64-encoded
 
 
 def test_an_explicit_proxy_is_used_for_every_request(hostile_environment: Recorder) -> None:
@@ -534,58 +404,3 @@ def test_an_answer_in_between_starts_the_count_again() -> None:
             assert not isinstance(raised.value, TargetStoppedAnswering)
             talks.get("Contact/1")
     assert SILENCE.stopped is None
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("workers", [0, 2])
-def test_a_target_that_stops_answering_ends_the_run_with_exit_4(
-    workers: int, tmp_path: Path
-) -> None:
-    with hostile.HostileServer("silent") as server:
-        outcome = hostile.run_against(
-            server, tmp_path / "reports", request_timeout=1, workers=workers, limit_s=120
-        )
-    lines = [line for line in outcome.output.splitlines() if line.strip()]
-    assert outcome.exit_code == 4, outcome.output[-3000:]
-    assert lines[-1].startswith(
-        "webapi-contract run: could not finish: the target stopped answering: 3 requests in a "
-        "row got no answer"
-    ), lines[-1]
-    assert outcome.seconds < 60
-    for name in ("conformance.html", "conformance.json", "junit.xml", "history.jsonl"):
-        assert (outcome.report_dir / name).is_file(), name
-    data = json.loads((outcome.report_dir / "conformance.json").read_text())
-    assert "the target stopped answering" in json.dumps(data)
-    assert server.hostile_requests <= 3 * max(workers, 1) + workers
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize(
-    ("kind", "exit_code", "verdict"),
-    [
-        ("trickle", 4, "200 answered, its body still incomplete"),
-        ("endless", 1, "is larger than 16 MiB (the response size cap): reading it stopped"),
-        ("huge", 1, "is larger than 16 MiB (the response size cap): reading it stopped"),
-        ("gzip-bomb", 1, "is larger than 16 MiB (the response size cap): reading it stopped"),
-    ],
-)
-def test_a_hostile_answer_costs_a_bounded_time_and_memory(
-    kind: str, exit_code: int, verdict: str, tmp_path: Path
-) -> None:
-    timeout = 2.0
-    with hostile.HostileServer(kind) as server:
-        outcome = hostile.run_against(server, tmp_path / "reports", request_timeout=timeout)
-        durations = list(server.durations)
-    assert outcome.exit_code == exit_code, outcome.output[-3000:]
-    assert verdict in outcome.output, outcome.output[-3000:]
-    assert outcome.requests >= 3
-    # each answer ends within 2 x the timeout (the server sees the client go at its next write)
-    assert max(durations) < 2 * timeout + 1.5, durations
-    assert outcome.seconds < STARTUP_S + 2 * timeout * outcome.requests, outcome.line()
-    # measured (a Python process with pytest loaded holds more than 30 MiB), and bounded
-    assert 30 < outcome.peak_rss_mib < 300, outcome.line()
-    assert (outcome.report_dir / "conformance.html").is_file()
-
-
-# What a run costs before its first request (interpreter, pytest, the suite's imports), loaded.
-STARTUP_S = 30.0

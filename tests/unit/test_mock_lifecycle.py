@@ -1,12 +1,8 @@
-"""The mock over time: preconditions, concurrent writers, restarts, seeding, `serve`."""
+"""The mock over time: preconditions, concurrent writers, restarts, seeding (`serve` as a process
+is tests/integration/test_serve_process.py)."""
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from datetime import datetime
@@ -154,62 +150,3 @@ def test_prefix_is_configurable():
         assert api.get(f"{server.base_url}/Contact/1").status_code == 404
         outside = api.get(server.base_url.replace("/tenant", "") + "/Contact/1")
         assert outside.json()["ErrorType"] == "RouteNotFound"
-
-
-def serve(*args, env=None):
-    return subprocess.Popen(
-        [sys.executable, "-m", "webapi_contract.mock", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, **(env or {})},
-    )
-
-
-def test_serve_prints_url_uses_env_credentials_and_stops_on_ctrl_c(tmp_path):
-    env = {"WEBAPI_MOCK_USER": "dev", "WEBAPI_MOCK_PASSWORD": "pw", "WEBAPI_MOCK_TOKEN": "tok"}
-    process = serve("--db", str(tmp_path / "db.sqlite3"), "--ticket", "7T:t", env=env)
-    try:
-        first = process.stdout.readline().strip()
-        assert first.startswith("webapi-contract mock listening on http://127.0.0.1:")
-        base = first.rsplit(" ", 1)[1]
-        assert base.endswith("/api/v1")
-        for header in ("Bearer tok", "SoTicket 7T:t"):
-            sent = requests.get(f"{base}/Contact/1", headers={"Authorization": header})
-            assert sent.status_code == 404
-        assert requests.get(f"{base}/Contact/1", auth=("dev", "pw")).status_code == 404
-    finally:
-        process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=20)
-    assert process.returncode == 0
-    assert "generated" not in out
-    assert "Traceback" not in err
-
-
-def test_serve_prints_generated_credentials_once():
-    process = serve()
-    try:
-        process.stdout.readline()
-        line = process.stdout.readline()
-        assert line.startswith("generated credentials: username=mock, password=")
-        assert "ticket=7T:" in line
-        assert "token=" in line
-        xsrf = process.stdout.readline()
-        assert xsrf.startswith("without Authorization: X-XSRF-TOKEN: ")
-        assert " with Cookie: webapi_mock_session=" in xsrf
-    finally:
-        process.send_signal(signal.SIGINT)
-        process.communicate(timeout=20)
-
-
-def test_serve_on_a_busy_port_is_one_line_exit_2():
-    with socket.socket() as busy:
-        busy.bind(("127.0.0.1", 0))
-        busy.listen()
-        port = busy.getsockname()[1]
-        process = serve("--port", str(port))
-        out, err = process.communicate(timeout=30)
-    assert process.returncode == 2
-    assert out == ""
-    assert err.count("\n") == 1
-    assert f"cannot listen on 127.0.0.1:{port}" in err

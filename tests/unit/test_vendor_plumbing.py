@@ -4,16 +4,13 @@ the masking follow `--vendor`; SuperOffice stays as it was."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
+from support.odyssee_runs import _cli
 
 from webapi_contract.client import ApiClient, body_secrets, masker
 from webapi_contract.config import ConfigError, Settings, basic, resolve
@@ -23,26 +20,6 @@ from webapi_contract.suites import suite_dir
 from webapi_contract.target import embedded_facts, preflight, start_embedded, target_facts
 
 GUID = "3f2504e0-4f89-11d3-9a0c-0305e82c3301"
-
-
-def _cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("WEBAPI_")}
-    clean["WEBAPI_GENERATED_EXAMPLES"] = "1"
-    return subprocess.run(
-        [sys.executable, "-m", "webapi_contract", *args],
-        cwd=cwd,
-        env={**clean, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-
-
-def _files(folder: Path) -> str:
-    return "".join(
-        p.read_bytes().decode("utf-8", "replace") for p in folder.rglob("*") if p.is_file()
-    )
 
 
 # --- the embedded mock of each vendor ------------------------------------------------------
@@ -85,12 +62,6 @@ def test_the_embedded_superoffice_mock_is_as_it_was():
 
 
 # --- preflight and the target facts follow the vendor --------------------------------------
-
-
-@pytest.fixture(scope="module")
-def odyssee():
-    with MockServer(vendor="odyssee", credentials=MockCredentials.generate()) as server:
-        yield server
 
 
 def _odyssee_settings(server: MockServer, domain: str | None = None, **more) -> Settings:
@@ -237,65 +208,6 @@ def test_a_vendor_without_secret_body_fields_adds_none():
 
 
 # --- `webapi-contract run --vendor odyssee` --------------------------------------------------
-
-# The clauses: the generated tests judge the derived document and the mock, not the plumbing.
-CLAUSES = ("--", "-m", "not generated", "-p", "no:randomly")
-
-
-def test_run_against_the_embedded_odyssee_mock(tmp_path):
-    reports = tmp_path / "reports"
-    done = _cli("run", "--vendor", "odyssee", "--report-dir", str(reports), *CLAUSES, cwd=tmp_path)
-    said = done.stdout + done.stderr
-    assert done.returncode == 0, said[-3000:]
-    assert "embedded mock, named odyssee: embedded mock" in said
-    data = json.loads((reports / "conformance.json").read_text())
-    assert data["vendor"] == "odyssee"
-    assert data["target"]["key"] == "odyssee: embedded mock"
-    assert data["totals"]["failed"] == 0
-    assert len(data["clauses"]) >= 20
-    assert all(c["verdict"] == "passed" for c in data["clauses"])
-    assert any("test_auth" in c["id"] or "Contact" in c["id"] for c in data["clauses"])
-    history = [json.loads(line) for line in (reports / "history.jsonl").read_text().splitlines()]
-    assert [(h["vendor"], h["target"]) for h in history] == [("odyssee", "odyssee: embedded mock")]
-    assert (reports / "junit.xml").is_file()
-    assert (reports / "conformance.html").is_file()
-
-
-@pytest.fixture
-def fresh_odyssee():
-    """An Odyssee mock of this test alone: what other tests left on the module's mock (a company
-    the run then finds rather than adds) would change which live-safe cases can run."""
-    with MockServer(vendor="odyssee", credentials=MockCredentials.generate()) as server:
-        yield server
-
-
-def test_run_against_a_url_needs_only_the_base_url_and_credentials(tmp_path, fresh_odyssee):
-    odyssee = fresh_odyssee
-    creds = odyssee.credentials
-    reports = tmp_path / "reports"
-    done = _cli(
-        "run",
-        "--vendor",
-        "odyssee",
-        "--base-url",
-        odyssee.base_url,
-        "--username",
-        creds.username,
-        "--domain",
-        creds.domain,
-        "--report-dir",
-        str(reports),
-        *CLAUSES,
-        cwd=tmp_path,
-        env={"WEBAPI_PASSWORD": creds.password},
-    )
-    said = done.stdout + done.stderr
-    assert done.returncode == 0, said[-3000:]
-    data = json.loads((reports / "conformance.json").read_text())
-    assert (data["vendor"], data["target"]["url"]) == ("odyssee", odyssee.base_url)
-    assert all(c["verdict"] == "passed" for c in data["clauses"])
-    for text in (said, _files(reports)):
-        assert creds.password not in text
 
 
 def test_run_with_the_wrong_domain_could_not_run_naming_the_option(tmp_path, odyssee):

@@ -1,4 +1,8 @@
-"""Each clause fails, with its own message, against a server broken in that one behaviour."""
+"""A conformant tenant that differs from the mock fails no clause: the suite runs behind a proxy
+doing what a real server may do otherwise (dates without an offset or at +01:00, camelCase keys,
+a null UpdatedDate, soft delete, a required app token or test-contact fields), and a request
+that gets no answer is one readable line. That the suite fails a broken server is selfcheck's
+proof, over the mock's fault catalogue."""
 
 from __future__ import annotations
 
@@ -7,14 +11,7 @@ import time
 
 import pytest
 from support import plugin_options
-from support.breakers import (
-    CASES,
-    Case,
-    _map_json,
-    camel_case_keys,
-    naive_dates,
-    updated_date_at_plus_one,
-)
+from support.breakers import _map_json, camel_case_keys, naive_dates, updated_date_at_plus_one
 from support.breaking_proxy import Answer, Breaker, BreakingProxy
 
 from webapi_contract.config import basic
@@ -40,6 +37,8 @@ def _run(pytester, mock, breaker, *args):
             "--base-url",
             proxy.base_url,
             *plugin_options(creds),
+            # enough for every generated test to judge real answers through the proxy
+            "--webapi-generated-examples=5",
             "-p",
             "no:cacheprovider",
             "-p",
@@ -54,17 +53,6 @@ def test_unbroken_server_behind_the_proxy_passes(pytester, mock):
     assert result.ret == 0, result.stdout.str()[-3000:]
     assert outcomes.get("passed", 0) >= 40
     assert "failed" not in outcomes
-
-
-@pytest.mark.parametrize("case", CASES, ids=[c.breaker.name for c in CASES])
-def test_broken_behaviour_is_caught_by_its_clause(pytester, mock, case: Case):
-    result = _run(pytester, mock, case.breaker, "-k", case.test, "-q")
-    output = result.stdout.str()
-    assert result.ret == 1, f"{case.breaker.name} went unnoticed:\n{output[-3000:]}"
-    assert result.parseoutcomes().get("failed", 0) >= 1
-    assert "Clause broken:" in output
-    assert "docs/vendor/" in output
-    assert case.message in output, output[-3000:]
 
 
 def test_dates_without_an_offset_fail_no_clause(pytester, mock):

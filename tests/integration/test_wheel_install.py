@@ -26,6 +26,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 FAULTS = ("412-ignored", "anonymous-get-allowed")
 _DROP = ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONUSERBASE")
 
+# one worker builds this module's expensive fixture once (`-n 2 --dist loadgroup`)
+pytestmark = pytest.mark.xdist_group("wheel")
+
 
 def _clean_env() -> dict[str, str]:
     return {
@@ -96,7 +99,8 @@ def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> _Venv:
     assert made.returncode == 0, f"creating the virtualenv failed:\n{made}"
     env = _Venv(root)
     pip = [env.bin("python"), "-m", "pip", "--disable-pip-version-check"]
-    installed = _run([*pip, "install", str(wheel)], cwd=here)
+    # --no-compile: modules are compiled when first imported (most never are), not all up front
+    installed = _run([*pip, "install", "--no-compile", str(wheel)], cwd=here)
     assert installed.returncode == 0, f"installing the wheel failed:\n{installed}"
     return env
 
@@ -208,7 +212,7 @@ def test_installed_tool_coexists_with_pytest_playwright(venv: _Venv, empty_dir: 
     """pytest-playwright brings pytest-base-url (a dependency of ours too), which owns
     --base-url: pytest's help, a user's own session and the run must all still work."""
     pip = [venv.bin("python"), "-m", "pip", "--disable-pip-version-check"]
-    installed = _run([*pip, "install", "pytest-playwright"], cwd=empty_dir)
+    installed = _run([*pip, "install", "--no-compile", "pytest-playwright"], cwd=empty_dir)
     assert installed.returncode == 0, f"installing pytest-playwright failed:\n{installed}"
     problems = []
     helped = _run([venv.bin("pytest"), "--help"], cwd=empty_dir, timeout=120)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 
 import pytest
@@ -175,33 +174,3 @@ def test_linked_sequences_catch_a_server_ignoring_auth(pytester, mock):
     output = result.stdout.str()
     assert result.ret == 1, output[-3000:]
     assert "ST401 API accepts requests without authentication" in output
-
-
-def test_auth_stays_unconfirmed_while_its_probes_are_throttled(monkeypatch):
-    from types import SimpleNamespace
-
-    from schemathesis.core.failures import Failure
-
-    from webapi_contract.generated import checks
-
-    outcomes = ["throttled"] * 4 + ["enforced"]
-
-    def stub(ctx, response, case):
-        if outcomes.pop(0) == "throttled":
-            raise Failure(
-                operation="PATCH /Contact/{id}",
-                title="Unexpected response to invalid authentication",
-                message="Expected 401 or 403, got `429 Too Many Requests` for `PATCH`",
-            )
-        return None
-
-    monkeypatch.setattr(checks, "builtin", lambda *names: [stub])
-    monkeypatch.setattr(checks, "_PROBE_WAITS_S", (0.0, 0.0, 0.0))
-    # The stub sends nothing: no generated run's settings are needed (none may have run here).
-    monkeypatch.setattr(checks, "_probes_in_our_session", contextlib.nullcontext)
-    case = SimpleNamespace(operation=SimpleNamespace(label="PATCH /Contact/{id}"))
-    assert checks.ignored_auth_unless_throttled(None, None, case) is None
-    assert "PATCH /Contact/{id}" in checks.THROTTLED_AUTH
-    assert checks.ignored_auth_unless_throttled(None, None, case) is None
-    assert "PATCH /Contact/{id}" not in checks.THROTTLED_AUTH
-    assert outcomes == []
