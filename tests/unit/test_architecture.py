@@ -120,7 +120,7 @@ LAYERS: dict[str, Layer] = {
     },
     "selfcheck": {
         "units": _f("selfcheck"),
-        "may": _f("mock", "config", "client", "paths", "suites"),
+        "may": _f("mock", "config", "client", "paths", "suites", "reports"),
         "must_not": _f("plugin", "contract", "generated", "derive"),
     },
     "suites.* (the shipped contract suites)": {

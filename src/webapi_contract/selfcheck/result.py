@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from webapi_contract.mock import faults as fault_registry
+from webapi_contract.reports.conformance import write_json
 from webapi_contract.selfcheck.runs import Outcome, Plan
 
 __all__ = ["FORMAT", "document", "write_result"]
@@ -83,14 +81,4 @@ def document(
 
 def write_result(path: Path, data: dict[str, Any]) -> None:
     """Write selfcheck.json atomically (a reader never sees half a file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(data, out, indent=2, ensure_ascii=False)
-            out.write("\n")
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_json(path, data)
