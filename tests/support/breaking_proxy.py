@@ -99,7 +99,9 @@ class BreakingProxy:
         self.upstream = Upstream(f"{parts.scheme}://{parts.netloc}", authorization)
         self.breaker = breaker
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def base_url(self) -> str:
