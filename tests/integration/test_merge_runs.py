@@ -128,6 +128,7 @@ def test_three_targets_merge_into_one_page_showing_what_fails_where(tmp_path, ca
     the clauses failing there, no credential in any merged file, the page renders."""
     credentials = MockCredentials(username=FLEET_USER, **FLEET_SECRETS)
     common = ["--no-allure-report", "--generated-examples", "1", "--run-id", "fleet-1"]
+    common += ["--workers", "0"]  # three runs at once already; no xdist under each
     common += ["--workers", "0"]
     given = [
         f"--username={FLEET_USER}",
