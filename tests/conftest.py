@@ -8,3 +8,13 @@ pytest_plugins = [
     "support.junit_runs",
     "support.odyssee_runs",
 ]
+
+
+def pytest_collection_modifyitems(items: list) -> None:
+    """The tests that share an xdist group (one worker builds their expensive fixture, e.g. the
+    installed wheel) go first, in their order: a serial chain started last would leave the other
+    worker idle at the end of `make test` (`-n 2 --dist loadgroup`)."""
+    grouped = [item for item in items if item.get_closest_marker("xdist_group")]
+    if grouped:
+        rest = [item for item in items if not item.get_closest_marker("xdist_group")]
+        items[:] = grouped + rest
