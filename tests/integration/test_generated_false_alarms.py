@@ -8,15 +8,11 @@ server (not the embedded mock), and shows that the situation really arose.
 from __future__ import annotations
 
 import pytest
-from support import junit_findings, plugin_options
+from support import generated_behind_proxy, junit_findings
 from support.breakers import AgentsNull, OtherNotFoundBody, RightsIgnored, StrictTenant
-from support.breaking_proxy import Breaker, BreakingProxy
+from support.breaking_proxy import Breaker
 
-from webapi_contract.config import basic
 from webapi_contract.mock import MockCredentials, MockServer
-from webapi_contract.suites import suite_dir
-
-GENERATED = suite_dir("superoffice") / "test_generated.py"
 
 
 @pytest.fixture(scope="module")
@@ -26,22 +22,7 @@ def mock():
 
 
 def _run(pytester, mock, breaker, examples, *args):
-    creds = mock.credentials
-    authorization = basic(creds.username, creds.password).authorization
-    junit = pytester.path / "junit.xml"
-    with BreakingProxy(mock.base_url, authorization, breaker) as proxy:
-        result = pytester.runpytest_inprocess(
-            str(GENERATED),
-            "--base-url",
-            proxy.base_url,
-            *plugin_options(creds),
-            f"--webapi-generated-examples={examples}",
-            f"--junitxml={junit}",
-            "-p",
-            "no:cacheprovider",
-            "-q",
-            *args,
-        )
+    result, junit = generated_behind_proxy(pytester, mock, breaker, examples, *args)
     return result, junit_findings(junit)
 
 

@@ -7,16 +7,13 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
-from support import plugin_options
+from support import generated_behind_proxy
 from support.breakers import _map_json, _string_ids
-from support.breaking_proxy import Answer, Breaker, BreakingProxy, Call, Upstream
+from support.breaking_proxy import Answer, Breaker, Call, Upstream
 
 from webapi_contract.config import basic
 from webapi_contract.mock import MockCredentials, MockServer
 from webapi_contract.reports.junit import pytest_name
-from webapi_contract.suites import suite_dir
-
-GENERATED = suite_dir("superoffice") / "test_generated.py"
 
 
 @pytest.fixture(scope="module")
@@ -26,22 +23,7 @@ def mock():
 
 
 def _run(pytester, mock, breaker, *args):
-    creds = mock.credentials
-    authorization = basic(creds.username, creds.password).authorization
-    junit = pytester.path / "junit.xml"
-    with BreakingProxy(mock.base_url, authorization, breaker) as proxy:
-        result = pytester.runpytest_inprocess(
-            str(GENERATED),
-            "--base-url",
-            proxy.base_url,
-            *plugin_options(creds),
-            "--webapi-generated-examples=20",
-            f"--junitxml={junit}",
-            "-p",
-            "no:cacheprovider",
-            "-q",
-            *args,
-        )
+    result, junit = generated_behind_proxy(pytester, mock, breaker, 20, *args)
     cases = {}
     for case in ET.parse(junit).getroot().iter("testcase"):
         properties = {p.get("name"): p.get("value") for p in case.iter("property")}
