@@ -41,7 +41,8 @@ def test_run_against_the_embedded_odyssee_mock(tmp_path):
     assert data["target"]["key"] == "odyssee: embedded mock"
     assert data["totals"]["failed"] == 0
     assert len(data["clauses"]) >= 20
-    assert all(c["verdict"] == "passed" for c in data["clauses"])
+    not_passed = [(c["id"], c["verdict"]) for c in data["clauses"] if c["verdict"] != "passed"]
+    assert not_passed == [], said[-3000:]
     assert any("test_auth" in c["id"] or "Contact" in c["id"] for c in data["clauses"])
     history = [json.loads(line) for line in (reports / "history.jsonl").read_text().splitlines()]
     assert [(h["vendor"], h["target"]) for h in history] == [("odyssee", "odyssee: embedded mock")]
@@ -65,6 +66,10 @@ def test_run_against_a_url_needs_only_the_base_url_and_credentials(tmp_path, fre
         creds.domain,
         "--report-dir",
         str(reports),
+        # one session: with xdist workers against a URL, the worker that did not add the run's
+        # company skips the embedded-company clause ("not run on a live tenant"), by schedule
+        "--workers",
+        "0",
         *CLAUSES,
         cwd=tmp_path,
         env={"WEBAPI_PASSWORD": creds.password},
@@ -73,6 +78,7 @@ def test_run_against_a_url_needs_only_the_base_url_and_credentials(tmp_path, fre
     assert done.returncode == 0, said[-3000:]
     data = json.loads((reports / "conformance.json").read_text())
     assert (data["vendor"], data["target"]["url"]) == ("odyssee", odyssee.base_url)
-    assert all(c["verdict"] == "passed" for c in data["clauses"])
+    not_passed = [(c["id"], c["verdict"]) for c in data["clauses"] if c["verdict"] != "passed"]
+    assert not_passed == [], said[-3000:]
     for text in (said, _files(reports)):
         assert creds.password not in text
