@@ -96,14 +96,26 @@ class _Venv:
 def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> _Venv:
     root = tmp_path_factory.mktemp("venv") / "env"
     here = root.parent
-    made = _run([sys.executable, "-m", "venv", str(root)], cwd=here, timeout=300)
+    # No pip of its own (ensurepip costs seconds): this session's pip installs into it.
+    made = _run([sys.executable, "-m", "venv", "--without-pip", str(root)], cwd=here, timeout=300)
     assert made.returncode == 0, f"creating the virtualenv failed:\n{made}"
     env = _Venv(root)
-    pip = [env.bin("python"), "-m", "pip", "--disable-pip-version-check"]
     # --no-compile: modules are compiled when first imported (most never are), not all up front
-    installed = _run([*pip, "install", "--no-compile", str(wheel)], cwd=here)
+    installed = _run([*_pip(env), "install", "--no-compile", str(wheel)], cwd=here)
     assert installed.returncode == 0, f"installing the wheel failed:\n{installed}"
     return env
+
+
+def _pip(env: _Venv) -> list[str]:
+    """This session's pip, installing into env (pip >= 22.3's --python)."""
+    return [
+        sys.executable,
+        "-m",
+        "pip",
+        "--disable-pip-version-check",
+        "--python",
+        env.bin("python"),
+    ]
 
 
 @pytest.fixture
@@ -167,12 +179,12 @@ def test_installed_tool_prints_its_version(venv: _Venv, empty_dir: Path) -> None
     assert _source_version in done.output, f"version {_source_version} not printed:\n{done}"
 
 
-def _run_problems(venv: _Venv, cwd: Path) -> list[str]:
+def _run_problems(venv: _Venv, cwd: Path, workers: str) -> list[str]:
     """What is wrong with `webapi-contract run` against the embedded mock from cwd (empty: fine)."""
     done = _run(
         # 3 generated examples: the installed tool runs every test; the examples' depth is the
         # generated tests' own concern
-        [venv.bin("webapi-contract"), "run", "--report-dir", "reports", "--workers", "2", *FEW],
+        [venv.bin("webapi-contract"), "run", "--report-dir", "reports", "--workers", workers, *FEW],
         cwd=cwd,
     )
     if done.returncode != 0:
@@ -194,14 +206,15 @@ def _run_problems(venv: _Venv, cwd: Path) -> list[str]:
 def test_installed_tool_runs_the_suite_against_the_embedded_mock(
     venv: _Venv, empty_dir: Path
 ) -> None:
-    problems = _run_problems(venv, empty_dir)
+    problems = _run_problems(venv, empty_dir, workers="0")  # xdist: the pytest-playwright run
     assert not problems, "\n".join(problems)
 
 
 @pytest.mark.slow
 def test_installed_selfcheck_detects_faults(venv: _Venv, empty_dir: Path) -> None:
     done = _run(
-        [venv.bin("webapi-contract"), "selfcheck", "--faults", ",".join(FAULTS)], cwd=empty_dir
+        [venv.bin("webapi-contract"), "selfcheck", "--faults", ",".join(FAULTS), *FEW],
+        cwd=empty_dir,
     )
     assert done.returncode == 0, str(done)
     for fault in FAULTS:
@@ -215,8 +228,7 @@ def test_installed_selfcheck_detects_faults(venv: _Venv, empty_dir: Path) -> Non
 def test_installed_tool_coexists_with_pytest_playwright(venv: _Venv, empty_dir: Path) -> None:
     """pytest-playwright brings pytest-base-url (a dependency of ours too), which owns
     --base-url: pytest's help, a user's own session and the run must all still work."""
-    pip = [venv.bin("python"), "-m", "pip", "--disable-pip-version-check"]
-    installed = _run([*pip, "install", "--no-compile", "pytest-playwright"], cwd=empty_dir)
+    installed = _run([*_pip(venv), "install", "--no-compile", "pytest-playwright"], cwd=empty_dir)
     assert installed.returncode == 0, f"installing pytest-playwright failed:\n{installed}"
     problems = []
     helped = _run([venv.bin("pytest"), "--help"], cwd=empty_dir, timeout=120)
@@ -247,5 +259,5 @@ def test_installed_tool_coexists_with_pytest_playwright(venv: _Venv, empty_dir: 
         problems.append(f"a user's own pytest session broke:\n{session}")
     ran = empty_dir / "run"
     ran.mkdir()
-    problems += _run_problems(venv, ran)
+    problems += _run_problems(venv, ran, workers="2")
     assert not problems, "with pytest-playwright installed:\n" + "\n\n".join(problems)
