@@ -35,7 +35,7 @@ def test_ignored_rights_members_are_no_failure(pytester, mock):
     rights = RightsIgnored()
     selection = "SaveContactEntity-negative or PatchContact-negative"
     result, findings = _run(
-        pytester, mock, Breaker("rights-ignored", request=rights), 150, "-k", selection
+        pytester, mock, Breaker("rights-ignored", request=rights), 60, "-k", selection
     )
     output = result.stdout.str()
     assert rights.ignored >= 20, f"too few invalid rights members sent ({rights.ignored})"
@@ -48,7 +48,7 @@ def test_another_404_body_fails_only_the_404_clause(pytester, mock):
     # The 404 body is the clause "GET of an id that does not exist answers 404 with the
     # documented error body"'s; the generated tests judge the 404 status only.
     rewritten = OtherNotFoundBody()
-    result, findings = _run(pytester, mock, Breaker("other-404-body", response=rewritten), 20)
+    result, findings = _run(pytester, mock, Breaker("other-404-body", response=rewritten), 8)
     output = result.stdout.str()
     assert rewritten.rewritten >= 20, rewritten.rewritten
     assert result.ret == 0, output[-4000:]
@@ -68,7 +68,7 @@ def test_a_strict_live_tenant_gets_only_what_it_allows(pytester, mock):
         pytester,
         mock,
         Breaker("strict-tenant", request=tenant),
-        60,
+        25,
         "-k",
         selection,
         '--webapi-test-contact={"Category": {"Id": 1}}',
