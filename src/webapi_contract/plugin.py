@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from webapi_contract import reporting, sharding
+from webapi_contract import heap, reporting, sharding
 from webapi_contract import target as targets
 from webapi_contract.client import SILENCE, ApiClient
 from webapi_contract.config import (
@@ -54,6 +54,7 @@ EMBEDDED = pytest.StashKey[targets.EmbeddedTarget]()
 EXCHANGES = pytest.StashKey[reporting.ExchangeLog]()
 REPORT_RUN = pytest.StashKey[reporting.ReportRun]()
 TALLY = pytest.StashKey["LevelTally"]()
+FROZEN = pytest.StashKey[bool]()
 _WORKER_KEY = "webapi_contract_target"
 # Why a test that changes data did not run under --readonly (the reports say "not run").
 READONLY_SKIP = "not run (read-only)"
@@ -129,6 +130,9 @@ def _share_generated_fixtures(config: pytest.Config) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # Registered before pytest's own cleanups (its plugins configure after this one), so it runs
+    # after their last garbage collection: the heap frozen after collection is given back last.
+    config.add_cleanup(lambda: _thaw(config))
     config.addinivalue_line("markers", "clause(clause): the documented clause a test enforces")
     config.addinivalue_line("markers", "generated: a test generated from the OpenAPI document")
     config.addinivalue_line(
@@ -291,6 +295,19 @@ class ShardSelection:
         if dropped:
             config.hook.pytest_deselected(items=dropped)
             items[:] = kept
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What a suite run has loaded by now lives to its end: out of the collector's sight (heap)."""
+    if session.config.stash.get(IN_PLAY, False):
+        session.config.stash[FROZEN] = heap.freeze_loaded()
+
+
+def _thaw(config: pytest.Config) -> None:
+    if config.stash.get(FROZEN, False):
+        config.stash[FROZEN] = False
+        heap.thaw()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
