@@ -9,7 +9,8 @@ STAMP  := $(VENV)/.installed-stamp
 # plugin) from source, about 1.5 s of CPU per process, and the tests start many.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: run test quick lint derive allure report clean
+.PHONY: run test test-types test-pytest test-selfcheck test-selfcheck-odyssee quick lint derive \
+	allure report clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,13 +21,26 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/webapi-contract run --report-dir reports
 
+# The quick checks first; then the type check, the tests and the two selfchecks side by side
+# (their runs wait on servers and clocks as much as they compute, so together they keep the
+# cores busy), each one's output shown whole when it ends. Any failure fails `make test`.
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy
 	$(BIN)/webapi-contract derive --check
-	$(BIN)/python -m pytest tests -q -n 2 --dist loadgroup -p no:cacheprovider
+	$(MAKE) --no-print-directory -j4 --output-sync=target \
+		test-types test-pytest test-selfcheck test-selfcheck-odyssee
+
+test-types: $(STAMP)
+	$(BIN)/mypy
+
+test-pytest: $(STAMP)
+	$(BIN)/python -m pytest tests -q -n 4 --dist loadgroup -p no:cacheprovider
+
+test-selfcheck: $(STAMP)
 	$(BIN)/webapi-contract selfcheck
+
+test-selfcheck-odyssee: $(STAMP)
 	$(BIN)/webapi-contract selfcheck --vendor odyssee
 
 # The inner loop: the unit tests alone (no whole-suite run, no server process), under a minute.
