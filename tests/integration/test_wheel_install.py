@@ -24,7 +24,7 @@ from webapi_contract import __version__ as _source_version
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # Two faults the suite catches among its first clauses (foundations first), so selfcheck is quick.
 FAULTS = ("412-ignored", "anonymous-get-allowed")
-FEW = ("--generated-examples", "3")
+FEW = ("--generated-examples", "1")
 _DROP = ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONUSERBASE")
 
 # one worker builds this module's expensive fixture once (`-n 2 --dist loadgroup`)
@@ -182,7 +182,7 @@ def test_installed_tool_prints_its_version(venv: _Venv, empty_dir: Path) -> None
 def _run_problems(venv: _Venv, cwd: Path, workers: str) -> list[str]:
     """What is wrong with `webapi-contract run` against the embedded mock from cwd (empty: fine)."""
     done = _run(
-        # 3 generated examples: the installed tool runs every test; the examples' depth is the
+        # 1 generated example: the installed tool runs every test; the examples' depth is the
         # generated tests' own concern
         [venv.bin("webapi-contract"), "run", "--report-dir", "reports", "--workers", workers, *FEW],
         cwd=cwd,
