@@ -62,13 +62,14 @@ def test_no_setting_is_declared_outside_the_table():
     for path in sorted(SRC.rglob("*.py")):
         if path == TABLE_MODULE:
             continue
+        relative = str(path.relative_to(SRC))
         for line, text in _strings(path):
             for name, setting in declared.items():
                 # the name itself, or an option spelled with its value (--name=…)
-                if (str(path.relative_to(SRC)), name) in OTHER_COMMANDS:
+                if (relative, name) in OTHER_COMMANDS:
                     continue
                 if text == name or text.startswith(f"{name}="):
-                    offences.append(f"{path.relative_to(SRC)}:{line} names {name} ({setting})")
+                    offences.append(f"{relative}:{line} names {name} ({setting})")
     assert offences == []
 
 
