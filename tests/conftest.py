@@ -2,8 +2,6 @@
 tests/integration (whole runs, marked slow); both import helpers from tests/support, and the
 support modules that define fixtures are loaded as plugins here, for both folders."""
 
-from webapi_contract import heap
-
 pytest_plugins = [
     "pytester",
     "support.ci_recipes",
@@ -20,10 +18,3 @@ def pytest_collection_modifyitems(items: list) -> None:
     if grouped:
         rest = [item for item in items if not item.get_closest_marker("xdist_group")]
         items[:] = grouped + rest
-
-
-def pytest_collection_finish(session: object) -> None:
-    """What this session collected lives to its end, as in a suite run (webapi_contract.heap);
-    kept frozen until the process ends (the sessions the tests run in-process freeze nothing
-    more then, and thaw nothing)."""
-    heap.freeze_loaded()

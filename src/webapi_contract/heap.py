@@ -2,14 +2,18 @@
 
 A run imports pytest, Schemathesis and Hypothesis, loads the schemas and collects its items:
 hundreds of thousands of objects that live until the run ends. Each full collection of the
-cyclic collector walks all of them again, and a run allocates enough to trigger many (pytest
-adds one more at its end). After collection the plugin moves what is alive then to the
-permanent generation (`gc.freeze`), out of every later collection's sight, and gives it back
-when the session ends (`gc.unfreeze`), so a session run inside another process (pytester's
-in-process runs) leaves nothing behind. Measured on the SuperOffice suite against the embedded
-mock, one generated example, no workers: 5.95 -> 5.22 CPU-s a run, 12 % less
-(`bench/heap_freeze.py --repeat 5`, medians).
+cyclic collector walks all of them again, and a run allocates enough to trigger many. After
+collection the plugin moves what is alive then to the permanent generation (`gc.freeze`), out of
+every later collection's sight, and gives it back first thing when the session ends
+(`gc.unfreeze`, before pytest's own last collection: a finalizer of something frozen runs then,
+and what it raises or leaves unclosed is reported as pytest reports it). So a session run
+inside another process (pytester's in-process runs) leaves nothing frozen. Measured on the
+SuperOffice suite against the embedded mock, one generated example, no workers: 4.85 -> 4.52
+CPU-s a run, 5-7 % less (`bench/heap_freeze.py --repeat 7`, medians; 4.9 % with --repeat 5).
 
+The price, during the run only: an object that existed at the end of collection and is later
+dropped inside a reference cycle is freed (its finalizer run) at the end of the session, not at
+the next collection; and `gc.get_objects()`/`gc.get_referrers()` do not list frozen objects.
 Nothing is frozen when something froze before (selfcheck's fork server freezes its warmed-up
 heap before forking each run): unfreezing would undo what that process decided.
 """

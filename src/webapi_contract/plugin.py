@@ -130,8 +130,9 @@ def _share_generated_fixtures(config: pytest.Config) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    # Registered before pytest's own cleanups (its plugins configure after this one), so it runs
-    # after their last garbage collection: the heap frozen after collection is given back last.
+    # The heap frozen after collection is given back by ThawFirst, before pytest's last garbage
+    # collection (finalizers and unraisable exceptions still show); this cleanup only when an
+    # earlier pytest_unconfigure raised and ThawFirst never ran.
     config.add_cleanup(lambda: _thaw(config))
     config.addinivalue_line("markers", "clause(clause): the documented clause a test enforces")
     config.addinivalue_line("markers", "generated: a test generated from the OpenAPI document")
@@ -300,14 +301,26 @@ class ShardSelection:
 @pytest.hookimpl(trylast=True)
 def pytest_collection_finish(session: pytest.Session) -> None:
     """What a suite run has loaded by now lives to its end: out of the collector's sight (heap)."""
-    if session.config.stash.get(IN_PLAY, False):
-        session.config.stash[FROZEN] = heap.freeze_loaded()
+    config = session.config
+    in_play = config.stash.get(IN_PLAY, False)
+    if in_play and not config.stash.get(FROZEN, False) and heap.freeze_loaded():
+        config.stash[FROZEN] = True
+        config.pluginmanager.register(ThawFirst(), "webapi-contract-thaw")
 
 
 def _thaw(config: pytest.Config) -> None:
     if config.stash.get(FROZEN, False):
         config.stash[FROZEN] = False
         heap.thaw()
+
+
+class ThawFirst:
+    """Gives the frozen heap back before any other pytest_unconfigure: pytest's own collects
+    garbage there, so a finalizer of what was frozen runs, and what it raises is reported."""
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        _thaw(config)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

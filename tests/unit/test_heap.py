@@ -25,6 +25,37 @@ def unfrozen() -> Iterator[None]:
     gc.unfreeze()
 
 
+DROPPED_IN_A_CYCLE = """
+import weakref
+from pathlib import Path
+
+
+class Node:
+    pass
+
+
+HOLDER = {{"kept": Node()}}  # alive when collection ends: frozen
+HOLDER["kept"].me = HOLDER["kept"]  # a cycle: only the cyclic collector frees it
+weakref.finalize(HOLDER["kept"], Path({mark!r}).write_text, "finalized")
+
+
+def test_drops_it():
+    HOLDER.clear()
+"""
+
+# The last pytest_unconfigure of the session notes whether the finalizer has run by then.
+LAST_LOOK = """
+from pathlib import Path
+
+import pytest
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config):
+    Path({seen!r}).write_text(str(Path({mark!r}).is_file()))
+"""
+
+
 def _count_during(pytester: pytest.Pytester) -> int:
     return int((pytester.path / "count.txt").read_text())
 
@@ -73,3 +104,16 @@ def test_a_heap_frozen_before_the_session_stays_frozen(
     result.assert_outcomes(passed=1)
     assert _count_during(pytester) <= before  # nothing added by the session
     assert gc.get_freeze_count() > before // 2  # not thawed (objects freed since have left it)
+
+
+def test_what_was_frozen_and_dropped_is_finalized_by_the_end_of_the_session(
+    pytester: pytest.Pytester,
+) -> None:
+    mark, seen = pytester.path / "finalized.txt", pytester.path / "seen.txt"
+    pytester.makepyfile(test_x=DROPPED_IN_A_CYCLE.format(mark=str(mark)))
+    pytester.makeconftest(LAST_LOOK.format(seen=str(seen), mark=str(mark)))
+    # a process of its own: pytest collects garbage at the end of a session there (not in-process)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--webapi-readonly")
+    result.assert_outcomes(passed=1)
+    # thawed before pytest's last collection: the finalizer ran inside the session
+    assert seen.read_text() == "True"
