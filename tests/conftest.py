@@ -6,6 +6,7 @@ pytest_plugins = [
     "pytester",
     "support.ci_recipes",
     "support.junit_runs",
+    "support.mock_api",
     "support.odyssee_runs",
 ]
 

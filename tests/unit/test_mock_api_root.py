@@ -15,12 +15,6 @@ from webapi_contract.mock.negotiation import prefers_json
 ROOT_KEYS = ["v1", "Version", "NetServerVersion", "NetServerDate", "NetServer"]
 
 
-@pytest.fixture(scope="module")
-def mock():
-    with MockServer() as server:
-        yield server
-
-
 @pytest.fixture
 def anonymous():
     """A session that sends no credentials and ignores ~/.netrc."""

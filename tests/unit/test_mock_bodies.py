@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-import requests
 from defusedxml import ElementTree
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -29,14 +28,6 @@ def mock():
 @pytest.fixture(scope="module")
 def contact_shape():
     return shape_of("ContactEntity")
-
-
-@pytest.fixture(scope="module")
-def api(mock):
-    session = requests.Session()
-    session.headers["Authorization"] = f"Bearer {mock.credentials.token}"
-    yield session
-    session.close()
 
 
 def _post(mock, api, data, content_type):

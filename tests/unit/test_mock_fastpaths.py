@@ -13,11 +13,9 @@ from email.utils import formatdate
 from typing import Any
 
 import pytest
-import requests
 from jsonschema import Draft202012Validator
 
 from webapi_contract import schemastore
-from webapi_contract.mock import MockServer
 from webapi_contract.mock.app import MAX_BODY, _parse_json, unstorable
 from webapi_contract.mock.bodies import MAX_DEPTH
 from webapi_contract.mock.clock import http_date, iso_utc
@@ -26,19 +24,6 @@ from webapi_contract.mock.errors import ApiError
 from webapi_contract.mock.transport import _JoinedWrites
 
 JSON_PATCH = "application/json-patch+json"
-
-
-@pytest.fixture(scope="module")
-def mock():
-    with MockServer() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def api(mock):
-    with requests.Session() as session:
-        session.headers["Authorization"] = f"Bearer {mock.credentials.token}"
-        yield session
 
 
 def create(mock, api, **fields: Any) -> dict[str, Any]:

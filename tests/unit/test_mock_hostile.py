@@ -16,8 +16,8 @@ import time
 
 import pytest
 import requests
+from support.mock_api import bearer_session
 
-from webapi_contract.mock import MockServer
 from webapi_contract.mock.app import MAX_BODY
 from webapi_contract.mock.shape import shape_of
 from webapi_contract.mock.superoffice import service as superoffice
@@ -28,24 +28,6 @@ SAVE = "Agents/Contact/SaveContactEntity"
 MERGE = "application/merge-patch+json"
 JSON_PATCH = "application/json-patch+json"
 MISSING = 2**31 - 1  # a contact id no test creates
-
-
-@pytest.fixture(scope="module")
-def mock():
-    with MockServer() as server:
-        yield server
-
-
-def session_for(server):
-    session = requests.Session()
-    session.headers["Authorization"] = f"Bearer {server.credentials.token}"
-    return session
-
-
-@pytest.fixture(scope="module")
-def api(mock):
-    with session_for(mock) as session:
-        yield session
 
 
 def create(server, api, **fields):
@@ -158,7 +140,7 @@ def test_a_get_is_answered_while_a_big_write_runs(mock, api, monkeypatch, stored
     answers: dict[str, int] = {}
 
     def patcher(name, contact, data):
-        with session_for(mock) as other:
+        with bearer_session(mock) as other:
             url = f"{mock.base_url}/Contact/{contact['ContactId']}"
             answer = other.patch(url, data=data, headers={"Content-Type": MERGE}, timeout=60)
             answers[name] = answer.status_code
@@ -200,7 +182,7 @@ def test_json_patch_test_under_50_concurrent_writers_lets_exactly_one_win(mock, 
             {"op": "test", "path": "/Name", "value": contact["Name"]},
             {"op": "replace", "path": "/Name", "value": f"writer {n}"},
         ]
-        with session_for(mock) as session:
+        with bearer_session(mock) as session:
             barrier.wait()
             sent = session.patch(url, json=ops, headers={"Content-Type": JSON_PATCH}, timeout=60)
             statuses.append(sent.status_code)

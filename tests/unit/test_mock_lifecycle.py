@@ -9,29 +9,11 @@ from datetime import datetime
 from email.utils import formatdate
 
 import pytest
-import requests
+from support.mock_api import bearer_session
 
 from webapi_contract.mock import MockCredentials, MockServer
 
 SAVE = "Agents/Contact/SaveContactEntity"
-
-
-@pytest.fixture(scope="module")
-def mock():
-    with MockServer() as server:
-        yield server
-
-
-def session_for(server):
-    session = requests.Session()
-    session.headers["Authorization"] = f"Bearer {server.credentials.token}"
-    return session
-
-
-@pytest.fixture(scope="module")
-def api(mock):
-    with session_for(mock) as session:
-        yield session
 
 
 def create(server, api, **fields):
@@ -89,7 +71,7 @@ def test_concurrent_patches_with_one_precondition_let_exactly_one_win(mock, api)
     statuses: list[int] = []
 
     def writer(n):
-        with session_for(mock) as session:
+        with bearer_session(mock) as session:
             barrier.wait()
             statuses.append(
                 replace_name(mock, session, entity["ContactId"], since, f"w{n}").status_code
@@ -106,11 +88,11 @@ def test_concurrent_patches_with_one_precondition_let_exactly_one_win(mock, api)
 def test_data_survives_a_restart(tmp_path):
     db = tmp_path / "mock.sqlite3"
     creds = MockCredentials.generate()
-    with MockServer(db_path=db, credentials=creds) as first, session_for(first) as api:
+    with MockServer(db_path=db, credentials=creds) as first, bearer_session(first) as api:
         entity = create(first, api, Department="Kept")
         gone = create(first, api)
         assert api.delete(f"{first.base_url}/Contact/{gone['ContactId']}").status_code == 204
-    with MockServer(db_path=db, credentials=creds) as second, session_for(second) as api:
+    with MockServer(db_path=db, credentials=creds) as second, bearer_session(second) as api:
         read = api.get(f"{second.base_url}/Contact/{entity['ContactId']}")
         assert read.status_code == 200
         assert read.json()["Department"] == "Kept"
@@ -131,7 +113,7 @@ def test_temporary_database_is_removed_on_stop():
 def test_seed_adds_contacts_with_category_and_country_once(tmp_path):
     db = tmp_path / "seeded.sqlite3"
     for _ in range(2):
-        with MockServer(db_path=db, seed=True) as server, session_for(server) as api:
+        with MockServer(db_path=db, seed=True) as server, bearer_session(server) as api:
             bodies = [api.get(f"{server.base_url}/Contact/{n}") for n in (1, 2, 3, 4)]
             assert [b.status_code for b in bodies] == [200, 200, 200, 404]
             for body in bodies[:3]:
@@ -145,7 +127,7 @@ def test_unknown_fault_is_refused():
 
 
 def test_prefix_is_configurable():
-    with MockServer(prefix="tenant/api/v1") as server, session_for(server) as api:
+    with MockServer(prefix="tenant/api/v1") as server, bearer_session(server) as api:
         assert server.base_url.endswith("/tenant/api/v1")
         assert api.get(f"{server.base_url}/Contact/1").status_code == 404
         outside = api.get(server.base_url.replace("/tenant", "") + "/Contact/1")

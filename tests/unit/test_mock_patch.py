@@ -3,25 +3,8 @@
 from __future__ import annotations
 
 import pytest
-import requests
-
-from webapi_contract.mock import MockServer
 
 SAVE = "Agents/Contact/SaveContactEntity"
-
-
-@pytest.fixture(scope="module")
-def mock():
-    with MockServer() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def api(mock):
-    session = requests.Session()
-    session.headers["Authorization"] = f"Bearer {mock.credentials.token}"
-    yield session
-    session.close()
 
 
 @pytest.fixture

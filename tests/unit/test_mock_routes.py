@@ -9,17 +9,10 @@ import requests
 from defusedxml import ElementTree
 
 from webapi_contract import schemastore
-from webapi_contract.mock import MockServer
 
 SAVE = "Agents/Contact/SaveContactEntity"
 XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 ERROR_KEYS = {"Error", "ErrorType", "ErrorMessage", "ErrorSource"}
-
-
-@pytest.fixture(scope="module")
-def mock():
-    with MockServer() as server:
-        yield server
 
 
 @pytest.fixture(scope="module")

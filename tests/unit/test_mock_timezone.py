@@ -5,9 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-import requests
 
-from webapi_contract.mock import MockServer
 from webapi_contract.mock.shape import shape_of
 from webapi_contract.mock.superoffice.timezone import Zone, in_zone, parse_zone
 
@@ -68,20 +66,6 @@ def test_without_the_suffix_date_times_are_wall_times_without_an_offset():
 def test_a_date_without_a_wall_time_in_the_zone_stays_as_it_is(header, text):
     zoned = in_zone({"DbiLastModified": text}, shape_of("ContactEntity"), parse_zone(header))
     assert zoned == {"DbiLastModified": text}
-
-
-@pytest.fixture(scope="module")
-def mock():
-    with MockServer() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def api(mock):
-    session = requests.Session()
-    session.headers["Authorization"] = f"Bearer {mock.credentials.token}"
-    yield session
-    session.close()
 
 
 def test_get_patch_and_save_answer_in_the_zone_asked_for(mock, api):

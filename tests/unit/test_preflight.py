@@ -54,12 +54,6 @@ def settings_for(base_url: str, username: str = "u", password: str = "p") -> Set
     return Settings(base_url=base_url, credentials=(basic(username, password),), timeout=10)
 
 
-@pytest.fixture(scope="module")
-def mock():
-    with MockServer() as server:
-        yield server
-
-
 def mock_settings(server: MockServer, base_url: str | None = None) -> Settings:
     creds = server.credentials
     return settings_for(base_url or server.base_url, creds.username, creds.password)
