@@ -25,9 +25,6 @@ from webapi_contract.reports import allure as allure_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# one worker builds this module's expensive fixture once (`-n 2 --dist loadgroup`)
-pytestmark = pytest.mark.xdist_group("main-job")
-
 
 EARLIER_RUNS = [
     {"time": "2026-01-01T02:00:00Z", "status": "passed", "passed": 30, "failed": 0, "skipped": 0},

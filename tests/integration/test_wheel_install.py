@@ -27,9 +27,6 @@ FAULTS = ("412-ignored", "anonymous-get-allowed")
 FEW = ("--generated-examples", "1")
 _DROP = ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONUSERBASE")
 
-# one worker builds this module's expensive fixture once (`-n 2 --dist loadgroup`)
-pytestmark = pytest.mark.xdist_group("wheel")
-
 
 def _clean_env() -> dict[str, str]:
     return {
