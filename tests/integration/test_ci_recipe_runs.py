@@ -64,11 +64,16 @@ def _tool_env() -> dict[str, str]:
     """This environment without anything a CI system or the user set for the tool."""
     dropped = ("WEBAPI_", "PYTEST_", "GITHUB_", "GITLAB_", "CI_")
     env = {k: v for k, v in os.environ.items() if not k.startswith(dropped) and k != "CI"}
-    # Bounded: 1 generated example per variant (the commands are under test here, not the
-    # examples' depth), no Allure HTML, each shard in one process (the recipes leave --workers
-    # to the runner; xdist under xdist would only share the same cores).
+    # Bounded: the clauses only (the commands, the shards and the merge are under test here,
+    # not the generated tests, whose sharded merge test_merge_runs.py proves), no Allure HTML,
+    # each shard in one process (the recipes leave --workers to the runner; xdist under xdist
+    # would only share the same cores).
     env.update(
-        {"WEBAPI_GENERATED_EXAMPLES": "1", "WEBAPI_NO_ALLURE_REPORT": "1", "WEBAPI_WORKERS": "0"}
+        {
+            "PYTEST_ADDOPTS": "-m 'not generated'",
+            "WEBAPI_NO_ALLURE_REPORT": "1",
+            "WEBAPI_WORKERS": "0",
+        }
     )
     return env
 
