@@ -265,7 +265,7 @@ def test_allure_report_is_one_file_that_renders_in_chromium(main_job, tmp_path):
     index = reports / "allure-report" / "index.html"
     assert index.is_file()
     assert [p.name for p in index.parent.iterdir() if p.suffix in (".js", ".css")] == []
-    dom = browser.dump_dom(index, budget_ms=5000)
+    dom = browser.dump_dom_until(index, lambda dom: "Passed" in dom, budget_ms=5000)
     assert "webapi-contract" in dom
     assert "Passed" in dom
     browser.screenshot(index, reports / "allure-report.png")

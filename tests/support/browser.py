@@ -11,6 +11,8 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -59,6 +61,19 @@ def dump_dom(page: Path, budget_ms: int = 3000) -> str:
     done = _run(page, f"--virtual-time-budget={budget_ms}", "--dump-dom")
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout
+
+
+def dump_dom_until(
+    page: Path, shows: Callable[[str], bool], budget_ms: int = 3000, deadline_s: float = 90
+) -> str:
+    """The DOM of page once it shows what `shows` looks for, or the last one dumped when
+    deadline_s passed. For a page whose scripts finish work outside Chromium's virtual time
+    (Allure's report: on a loaded machine a third of the dumps came before its tree)."""
+    deadline = time.monotonic() + deadline_s
+    while True:
+        dom = dump_dom(page, budget_ms)
+        if shows(dom) or time.monotonic() > deadline:
+            return dom
 
 
 def screenshot(page: Path, png: Path, width: int = 1280, height: int = 2000) -> Path:
