@@ -66,7 +66,8 @@ FAULTS = {"tenant-b": "404-wrong-error-body", "tenant-c": "merge-null-ignored"}
 def test_three_shards_merge_into_what_one_unsharded_run_finds(tmp_path, capsys):
     """Done when: the suite against the embedded mock as 3 shards, merged, gives the clause
     verdicts, generated case counts and totals of one unsharded run."""
-    common = ["--no-allure-report", "--generated-examples", "1", "--workers", "0"]
+    # 2: every generated test's two halves draw a case (with 1, the second half skips)
+    common = ["--no-allure-report", "--generated-examples", "2", "--workers", "0"]
     runs = [
         _start(
             tmp_path,
