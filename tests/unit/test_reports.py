@@ -144,6 +144,25 @@ def test_scrub_masks_headers_fields_and_cut_short_secrets():
     assert '"Name": "ok"' in clean
 
 
+def test_secret_looking_fields_are_masked_in_any_letter_case_re_folds():
+    """The fields are found in any letter case, as `re` folds it (the long s "ſ" is an "s", the
+    Kelvin sign "K" a "k"); each text alone holds one field (so a quicker look for the field
+    words, e.g. in text.lower(), would miss the folded ones)."""
+    texts = [
+        '{"PaSsWoRd": "v1"}',
+        '{"pa\u017f\u017fword": "v2"}',
+        '{"TIC\u212aET": "v3"}',
+        "<x:SeCrEt>v4</x:SeCrEt>",
+        "AuthToken='v5'",
+        "db_PASSWD=v6&x=1",
+    ]
+    for n, text in enumerate(texts, 1):
+        assert f"v{n}" not in scrub_text(text), text
+    assert scrub_text("db_PASSWD=v6&x=1").endswith("&x=1")
+    plain = '{"Name": "Acme", "Phone": "123"}'
+    assert scrub_text(plain) == plain
+
+
 def test_scrub_tree_replaces_secrets_however_they_are_escaped(tmp_path):
     secret = 'p"w&<secret>'
     (tmp_path / "a.json").write_text(json.dumps({"v": secret}))
