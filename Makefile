@@ -34,6 +34,8 @@ test: $(STAMP)
 test-types: $(STAMP)
 	$(BIN)/mypy
 
+# loadgroup: the modules that share an expensive fixture run whole on one worker
+# (tests/support/scheduling.py names them).
 test-pytest: $(STAMP)
 	$(BIN)/python -m pytest tests -q -n 4 --dist loadgroup -p no:cacheprovider
 
