@@ -28,7 +28,10 @@ def pytest_xdist_make_scheduler(config, log):
         f"def test_{i}():\n    time.sleep(0.2)\n\n\n" for i in range(6)
     )
     pytester.makepyfile(test_shared=slow, test_free=slow)
-    result = pytester.runpytest_subprocess("-n", "2", "--dist", "loadgroup", "-v")
+    # only xdist is needed: the other plugins' start-up (Schemathesis, ours) would triple the cost
+    unneeded = ("webapi_contract", "schemathesis", "hypothesispytest", "allure_pytest", "anyio")
+    off = [arg for name in unneeded for arg in ("-p", f"no:{name}")]
+    result = pytester.runpytest_subprocess("-n", "2", "--dist", "loadgroup", "-v", *off)
     result.assert_outcomes(passed=12)
     ran = re.findall(r"\[(gw\d)\] .*PASSED (test_\w+)\.py::", result.stdout.str())
     assert len(ran) == 12, result.stdout.str()
