@@ -176,12 +176,12 @@ def test_installed_tool_prints_its_version(venv: _Venv, empty_dir: Path) -> None
     assert _source_version in done.output, f"version {_source_version} not printed:\n{done}"
 
 
-def _run_problems(venv: _Venv, cwd: Path, workers: str) -> list[str]:
+def _run_problems(venv: _Venv, cwd: Path) -> list[str]:
     """What is wrong with `webapi-contract run` against the embedded mock from cwd (empty: fine)."""
     done = _run(
         # 1 generated example: the installed tool runs every test; the examples' depth is the
         # generated tests' own concern
-        [venv.bin("webapi-contract"), "run", "--report-dir", "reports", "--workers", workers, *FEW],
+        [venv.bin("webapi-contract"), "run", "--report-dir", "reports", "--workers", "2", *FEW],
         cwd=cwd,
     )
     if done.returncode != 0:
@@ -250,5 +250,5 @@ def test_installed_tool_coexists_with_pytest_playwright(venv: _Venv, empty_dir: 
         problems.append(f"a user's own pytest session broke:\n{session}")
     ran = empty_dir / "run"
     ran.mkdir()
-    problems += _run_problems(venv, ran, workers="2")
+    problems += _run_problems(venv, ran)
     assert not problems, "with pytest-playwright installed:\n" + "\n\n".join(problems)
