@@ -132,3 +132,42 @@ def test_prefix_is_configurable():
         assert api.get(f"{server.base_url}/Contact/1").status_code == 404
         outside = api.get(server.base_url.replace("/tenant", "") + "/Contact/1")
         assert outside.json()["ErrorType"] == "RouteNotFound"
+
+
+def test_an_idle_mock_sleeps_until_it_is_stopped(monkeypatch):
+    """Woken by stop(), not by polling: an idle mock's loop ticks once a second (the Date
+    header's refresh), where polling every 10 ms ticked ~50 times in the same half second."""
+    from webapi_contract.mock import server as mock_server
+
+    ticks = []
+    original = mock_server._PromptServer.on_tick
+
+    async def counted(self, counter):
+        ticks.append(counter)
+        return await original(self, counter)
+
+    monkeypatch.setattr(mock_server._PromptServer, "on_tick", counted)
+    with MockServer() as server:
+        thread = server._thread
+        began = time.monotonic()
+        time.sleep(0.5)
+        idle = len(ticks)
+        elapsed = time.monotonic() - began
+    assert thread is not None
+    assert not thread.is_alive()
+    # the first tick, then at most one a second (a busy machine may stretch the half second)
+    assert 1 <= idle <= 2 + int(elapsed), f"{idle} ticks in {elapsed:.2f} s of idling"
+
+
+def test_an_exit_asked_for_before_the_loop_runs_is_kept():
+    """stop() right after start may come before the server's loop exists: it still stops."""
+    import asyncio
+
+    import uvicorn
+
+    from webapi_contract.mock import server as mock_server
+
+    prompt = mock_server._PromptServer(uvicorn.Config(app=None))
+    prompt.request_exit()
+    asyncio.run(asyncio.wait_for(prompt.main_loop(), 5))
+    prompt.request_exit()  # after the loop has closed: nothing to wake, no error
