@@ -24,9 +24,9 @@ CORRUPTIONS = {
 }
 
 
-def _history(folder: Path, bad: bytes) -> Path:
-    """A history with a good run, the bad line, another good run."""
+def _history(folder: Path, *bad: bytes) -> Path:
+    """A history with a good run, the bad lines, another good run."""
     path = folder / HISTORY_FILE
-    lines = [json.dumps(GOOD).encode(), bad, json.dumps(LATER).encode()]
+    lines = [json.dumps(GOOD).encode(), *bad, json.dumps(LATER).encode()]
     path.write_bytes(b"\n".join(lines) + b"\n")
     return path
