@@ -11,7 +11,8 @@ def test_the_shards_of_the_shipped_suite_cover_it_once(pytester):
     collection, each clause's cases in one shard."""
 
     def collected(*extra: str) -> list[str]:
-        result = pytester.runpytest_subprocess(
+        # in this process: collecting only (pytester restores the imported modules after each)
+        result = pytester.runpytest_inprocess(
             "--pyargs",
             "webapi_contract.suites.superoffice",
             "--collect-only",
