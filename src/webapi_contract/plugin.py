@@ -38,7 +38,6 @@ from webapi_contract.config import (
 )
 from webapi_contract.config.frontends import add_pytest_options, given_to_pytest
 from webapi_contract.contract import MUST, SHOULD, Clause, Verdict
-from webapi_contract.generated import fixtures as generated_fixtures
 from webapi_contract.reports import scrub_tree
 from webapi_contract.reports.conformance import LEVEL_PROPERTY
 from webapi_contract.reports.docsources import SourcesError, load_sources
@@ -124,8 +123,11 @@ def _vendor_problem(config: pytest.Config, settings: Settings) -> str | None:
 @pytest.hookimpl(trylast=True)  # after pytest-base-url has read its ini value
 def _share_generated_fixtures(config: pytest.Config) -> None:
     """The fixtures every vendor's generated tests share (webapi_contract.generated.fixtures),
-    only in a session that runs a suite; a suite's own conftest may override them."""
+    only in a session that runs a suite; a suite's own conftest may override them. Imported
+    here: they load Schemathesis' OpenAPI support, half a second of every other session's start."""
     if not config.pluginmanager.has_plugin("webapi-contract-generated"):
+        from webapi_contract.generated import fixtures as generated_fixtures
+
         config.pluginmanager.register(generated_fixtures, "webapi-contract-generated")
 
 

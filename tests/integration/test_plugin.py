@@ -127,8 +127,17 @@ def test_b(api):
 
 def test_a_session_without_the_suite_is_left_alone(pytester, monkeypatch):
     # pytest-base-url's --base-url at a closed port, xdist, a bad WEBAPI_* variable: a session
-    # whose tests never ask for the contract target gets no preflight, no mock and no header.
-    pytester.makepyfile(test_app="def test_app(base_url):\n    assert base_url.endswith('/app')\n")
+    # whose tests never ask for the contract target gets no preflight, no mock and no header,
+    # nor the generated tests' imports (Schemathesis' OpenAPI support: half a second of start-up).
+    pytester.makepyfile(
+        test_app="""
+            import sys
+
+            def test_app(base_url):
+                assert base_url.endswith('/app')
+                assert 'webapi_contract.generated' not in sys.modules
+        """
+    )
     url = f"http://127.0.0.1:{_closed_port()}/app"
     monkeypatch.setenv("WEBAPI_TIMEOUT", "soon")
     result = pytester.runpytest_subprocess("--base-url", url, "-n", "2", "-p", "no:randomly")
