@@ -43,7 +43,7 @@ def test_a_shard_under_xdist_runs_only_its_part(pytester):
     the shard's collection lists, not the whole selection)."""
     common = ["--pyargs", "webapi_contract.suites.superoffice", "-p", "no:cacheprovider"]
     common += ["-k", "negotiation or read", "--webapi-shard=2/3", "--webapi-run-id=r1"]
-    listed = pytester.runpytest_subprocess(*common, "--collect-only", "-q")
+    listed = pytester.runpytest_inprocess(*common, "--collect-only", "-q")
     expected = [line for line in listed.stdout.lines if "::" in line]
     assert expected
     ran = pytester.runpytest_subprocess(*common, "-n", "2", "-rA")
