@@ -59,8 +59,8 @@ FLEET_SECRETS = {
 }
 
 
-MERGED_PART = "test_read or test_select or test_patch_conditions or GetContact or DeleteContact"
-MERGED_PART += " or linked"
+MERGED_PART = "test_read or test_select or test_patch_conditions or test_save or GetContact"
+MERGED_PART += " or DeleteContact or linked"
 
 
 FAULTS = {"tenant-b": "404-wrong-error-body", "tenant-c": "merge-null-ignored"}
@@ -71,9 +71,9 @@ def test_three_shards_merge_into_what_one_unsharded_run_finds(tmp_path, capsys):
     """Done when: the suite against the embedded mock as 3 shards, merged, gives the clause
     verdicts, generated case counts and totals of one unsharded run.
 
-    A part of the suite: clauses of three modules, generated tests of two operations and the
-    linked sequences, which every shard shares in (the merge is the subject here; that the
-    shards of the whole suite cover it once is test_shard_runs.py's)."""
+    A part of the suite: clauses of four modules (musts and a should), generated tests of two
+    operations and the linked sequences, which every shard shares in (the merge is the subject
+    here; that the shards of the whole suite cover it once is test_shard_runs.py's)."""
     # 2: every generated test's two halves draw a case (with 1, the second half skips)
     common = ["--no-allure-report", "--generated-examples", "2", "--workers", "0"]
     common += ["--", "-k", MERGED_PART]
