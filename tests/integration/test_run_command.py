@@ -207,9 +207,6 @@ def test_failing_run_exits_1_names_the_clause_and_leaks_no_secret(tmp_path):
             secrets["app_token"],
             "--report-dir",
             str(reports),
-            # the Allure results are searched below; the HTML built from them is searched in
-            # test_vendor_runs.py's run against a URL
-            "--no-allure-report",
             "--",
             str(leaky),
             cwd=tmp_path,

@@ -32,10 +32,8 @@ def fresh_odyssee():
 
 def test_run_against_the_embedded_odyssee_mock(tmp_path):
     reports = tmp_path / "reports"
-    # no Allure HTML: the run against a URL below builds it and searches it for the password;
-    # no xdist workers: the embedded mock shared by workers is the plugin's, tested there
-    args = ["--vendor", "odyssee", "--report-dir", str(reports), "--no-allure-report"]
-    args += ["--workers", "0", *CLAUSES]
+    # no Allure HTML: the run against a URL below builds it and searches it for the password
+    args = ["--vendor", "odyssee", "--report-dir", str(reports), "--no-allure-report", *CLAUSES]
     done = _cli("run", *args, cwd=tmp_path)
     said = done.stdout + done.stderr
     assert done.returncode == 0, said[-3000:]
