@@ -172,3 +172,26 @@ def test_an_exit_asked_for_before_the_loop_runs_is_kept():
     prompt.request_exit()
     asyncio.run(asyncio.wait_for(prompt.main_loop(), 5))
     prompt.request_exit()  # after the loop has closed: nothing to wake, no error
+
+
+def test_stop_closes_an_idle_kept_alive_connection_at_once():
+    """A client that keeps its connection open after an answer does not hold the stop up (nor
+    does it wait for uvicorn's fixed pause): the connection is closed, the stop returns."""
+    import socket
+
+    server = MockServer().start()
+    try:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as client:
+            path = f"{server.prefix}/Contact/1"
+            client.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+            answer = b""
+            while b"\r\n\r\n" not in answer:
+                answer += client.recv(65536)
+            assert answer.startswith(b"HTTP/1.1 401"), answer[:80]  # answered, kept alive
+            server.stop()
+            assert server._thread is None
+            rest = answer.split(b"\r\n\r\n", 1)[1]
+            while chunk := client.recv(65536):  # the body's rest, then the close
+                rest += chunk
+    finally:
+        server.stop()

@@ -51,6 +51,28 @@ class _PromptServer(uvicorn.Server):
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), 1.0)
 
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        """uvicorn's graceful shutdown, without its fixed 0.1 s pause when nothing is in flight:
+        idle kept-alive connections close at once (a test stops hundreds of mocks). A request
+        still being answered, or a connection that does not close, gets uvicorn's own shutdown."""
+        for server in self.servers:
+            server.close()
+        for sock in sockets or []:
+            sock.close()
+        for connection in list(self.server_state.connections):
+            connection.shutdown()  # closes an idle connection; an answering one after its answer
+        for _ in range(20):  # their connection_lost comes on the loop's next turns
+            if not self.server_state.connections:
+                break
+            await asyncio.sleep(0.005)
+        if self.server_state.connections or self.server_state.tasks:
+            await super().shutdown(sockets)
+            return
+        for server in self.servers:
+            await server.wait_closed()
+        if not self.force_exit:
+            await self.lifespan.shutdown()
+
     def request_exit(self) -> None:
         """Stop soon; callable from any thread, before or while the loop runs."""
         self.should_exit = True  # before the loop is read: a loop not yet there sees this
