@@ -59,6 +59,9 @@ class _PromptServer(uvicorn.Server):
             server.close()
         for sock in sockets or []:
             sock.close()
+        # a connection accepted just before the close is made on the loop's next turn (uvloop):
+        # let it join the connections first, or it would be left open
+        await asyncio.sleep(0.005)
         for connection in list(self.server_state.connections):
             connection.shutdown()  # closes an idle connection; an answering one after its answer
         for _ in range(20):  # their connection_lost comes on the loop's next turns
