@@ -33,9 +33,10 @@ _START_TIMEOUT = 15.0
 
 
 class _PromptServer(uvicorn.Server):
-    """uvicorn's server, woken by `request_exit` instead of polling `should_exit` every 100 ms:
-    a test starts and stops hundreds of mocks (each stop waited for the next tick), and an idle
-    mock woken 100 times a second cost about 1 % of a core."""
+    """uvicorn's server, woken by `request_exit` instead of polling `should_exit` (uvicorn every
+    100 ms, this class every 10 ms until now): a test starts and stops hundreds of mocks (each
+    stop waited for the next tick), and an idle mock woken 100 times a second cost about 1 % of
+    a core."""
 
     def __init__(self, config: uvicorn.Config) -> None:
         super().__init__(config)
