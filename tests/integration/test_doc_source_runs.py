@@ -30,7 +30,7 @@ def test_local(api, verdict):
 def _run_with_report(pytester, *extra: str) -> dict:
     pytester.makepyfile(test_x=CLAUSES)
     out = pytester.path / "out"
-    result = pytester.runpytest_subprocess(
+    result = pytester.runpytest_inprocess(
         f"--webapi-report-dir={out}", "-p", "no:cacheprovider", *extra
     )
     result.assert_outcomes(passed=2)

@@ -29,7 +29,7 @@ def _closed_port():
 def test_unreachable_base_url_stops_the_run_with_one_line(pytester):
     pytester.makepyfile(test_x=CLAUSE_FILE)
     url = f"http://127.0.0.1:{_closed_port()}/api/v1"
-    result = pytester.runpytest_subprocess(
+    result = pytester.runpytest_inprocess(
         "--base-url", url, "--webapi-username", "u", "--webapi-password", "p"
     )
     assert result.ret == 4
@@ -45,7 +45,7 @@ def test_rejected_credentials_stop_the_run(pytester):
 
     pytester.makepyfile(test_x=CLAUSE_FILE)
     with MockServer(credentials=MockCredentials.generate()) as server:
-        result = pytester.runpytest_subprocess(
+        result = pytester.runpytest_inprocess(
             "--base-url",
             server.base_url,
             "--webapi-username",
@@ -61,7 +61,7 @@ def test_rejected_credentials_stop_the_run(pytester):
 
 def test_bad_configuration_is_a_usage_error(pytester):
     pytester.makepyfile(test_x=CLAUSE_FILE)
-    result = pytester.runpytest_subprocess("--base-url", "ftp://x", "--webapi-readonly")
+    result = pytester.runpytest_inprocess("--base-url", "ftp://x", "--webapi-readonly")
     assert result.ret == 4
     assert "is not an http(s) URL" in result.stderr.str()
 
@@ -70,7 +70,7 @@ def test_bad_configuration_stops_tests_that_use_the_target_with_one_line(pyteste
     # No --webapi-* option and no shipped suite: the suite is not in play until a test asks for
     # the target; then the same one line, exit 4.
     pytester.makepyfile(test_x=CLAUSE_FILE)
-    result = pytester.runpytest_subprocess("--base-url", "ftp://x")
+    result = pytester.runpytest_inprocess("--base-url", "ftp://x")
     assert result.ret == 4
     assert "is not an http(s) URL" in result.stdout.str()
     assert "Traceback" not in result.stdout.str() + result.stderr.str()
